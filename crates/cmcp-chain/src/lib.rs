@@ -1,0 +1,1 @@
+//! Audit-chain hashing and audit bundle verification

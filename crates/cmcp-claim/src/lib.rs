@@ -1,0 +1,1 @@
+//! TRACE Claim model, key binding and claim verification

@@ -1,0 +1,634 @@
+//! The three canonical JSON forms used by cMCP.
+//!
+//! * [`pyjson`] — what the gateway signs and hashes: Python's
+//!   `json.dumps(v, sort_keys=True, separators=(",", ":"), ensure_ascii=True)`.
+//! * [`cjcs`] — RFC 8785 restricted to integers in the IEEE-754 safe range
+//!   (no floats), used for embodied-action evidence hashes.
+//! * [`amjcs`] — the Agent Manifest variant of RFC 8785: NFC-normalized
+//!   strings, `null` members dropped, extra escapes, unbounded integers.
+//!
+//! All writers feed a [`Sink`], so canonical bytes can go straight into a
+//! hash without an intermediate buffer.
+
+use crate::value::{Int, Object, Value};
+use unicode_normalization::UnicodeNormalization;
+
+/// Where canonical bytes go.
+pub trait Sink {
+    /// Appends bytes.
+    fn put(&mut self, bytes: &[u8]);
+}
+
+impl Sink for Vec<u8> {
+    fn put(&mut self, bytes: &[u8]) {
+        self.extend_from_slice(bytes);
+    }
+}
+
+/// Why a value has no canonical form.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CanonError {
+    /// RFC 8785 forms refuse floats in the cMCP profile.
+    #[error("canonical JSON does not accept floating point numbers")]
+    Float,
+    /// The integer cannot be represented exactly as an IEEE double.
+    #[error("integer is outside the range RFC 8785 serializes exactly")]
+    IntegerRange,
+    /// Nesting over the cap.
+    #[error("nesting deeper than {0} levels")]
+    TooDeep(usize),
+    /// A float that ECMAScript cannot print (never produced by the parser).
+    #[error("non-finite number")]
+    NonFinite,
+}
+
+/// Nesting cap of the RFC 8785 forms.
+pub const JCS_MAX_DEPTH: usize = 64;
+
+// ---------------------------------------------------------------------------
+// PYJSON
+
+/// Writes the Python-json canonical form of `v`.
+///
+/// ```
+/// let v = cmcp_json::parse(r#"{"b":[1.0,1e-5,1e16],"a":"é😀\u007f"}"#.as_bytes()).unwrap();
+/// assert_eq!(
+///     cmcp_json::canonical::pyjson_vec(&v),
+///     br#"{"a":"\u00e9\ud83d\ude00\u007f","b":[1.0,1e-05,1e+16]}"#.to_vec()
+/// );
+/// ```
+pub fn pyjson<S: Sink>(v: &Value, out: &mut S) {
+    match v {
+        Value::Null => out.put(b"null"),
+        Value::Bool(true) => out.put(b"true"),
+        Value::Bool(false) => out.put(b"false"),
+        Value::Int(i) => write_int(i, out),
+        Value::Float(f) => out.put(python_float_repr(*f).as_bytes()),
+        Value::String(s) => pyjson_string(s, out),
+        Value::Array(items) => {
+            out.put(b"[");
+            for (n, item) in items.iter().enumerate() {
+                if n > 0 {
+                    out.put(b",");
+                }
+                pyjson(item, out);
+            }
+            out.put(b"]");
+        }
+        Value::Object(o) => pyjson_object_except(o, None, out),
+    }
+}
+
+/// The Python-json canonical form of `v` as bytes.
+pub fn pyjson_vec(v: &Value) -> Vec<u8> {
+    let mut out = Vec::new();
+    pyjson(v, &mut out);
+    out
+}
+
+/// Members of `o` sorted by code point order of their names.
+pub fn sorted_members(o: &Object) -> Vec<&(String, Value)> {
+    let mut m: Vec<&(String, Value)> = o.members().iter().collect();
+    // Byte order of UTF-8 equals code point order.
+    m.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    m
+}
+
+/// Writes an object's Python-json form, leaving out the member `skip`
+/// (how the gateway forms "claim minus signature" and "entry minus entry_hash").
+pub fn pyjson_object_except<S: Sink>(o: &Object, skip: Option<&str>, out: &mut S) {
+    out.put(b"{");
+    let mut first = true;
+    for (k, v) in sorted_members(o) {
+        if Some(k.as_str()) == skip {
+            continue;
+        }
+        if !first {
+            out.put(b",");
+        }
+        first = false;
+        pyjson_string(k, out);
+        out.put(b":");
+        pyjson(v, out);
+    }
+    out.put(b"}");
+}
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+fn put_u_escape<S: Sink>(unit: u32, out: &mut S) {
+    let mut buf = *b"\\u0000";
+    for (i, slot) in buf.iter_mut().skip(2).enumerate() {
+        let shift = 12 - 4 * i;
+        let nibble = ((unit >> shift) & 0xF) as usize;
+        *slot = HEX.get(nibble).copied().unwrap_or(b'0');
+    }
+    out.put(&buf);
+}
+
+/// Writes a string the way Python's `ensure_ascii=True` does.
+pub fn pyjson_string<S: Sink>(s: &str, out: &mut S) {
+    out.put(b"\"");
+    let bytes = s.as_bytes();
+    let mut run_start = 0;
+    for (i, ch) in s.char_indices() {
+        let plain = matches!(ch, ' '..='~') && ch != '"' && ch != '\\';
+        if plain {
+            continue;
+        }
+        if let Some(run) = bytes.get(run_start..i) {
+            out.put(run);
+        }
+        run_start = i + ch.len_utf8();
+        match ch {
+            '"' => out.put(b"\\\""),
+            '\\' => out.put(b"\\\\"),
+            '\n' => out.put(b"\\n"),
+            '\r' => out.put(b"\\r"),
+            '\t' => out.put(b"\\t"),
+            '\u{8}' => out.put(b"\\b"),
+            '\u{c}' => out.put(b"\\f"),
+            c => {
+                let cp = u32::from(c);
+                if cp >= 0x10000 {
+                    let v = cp - 0x10000;
+                    put_u_escape(0xD800 + (v >> 10), out);
+                    put_u_escape(0xDC00 + (v & 0x3FF), out);
+                } else {
+                    put_u_escape(cp, out);
+                }
+            }
+        }
+    }
+    if let Some(run) = bytes.get(run_start..) {
+        out.put(run);
+    }
+    out.put(b"\"");
+}
+
+fn write_int<S: Sink>(i: &Int, out: &mut S) {
+    match i {
+        Int::Small(v) => {
+            let buf = itoa_buf(*v);
+            out.put(buf.as_bytes());
+        }
+        Int::Big(t) => out.put(t.as_bytes()),
+    }
+}
+
+/// A small stack buffer holding the decimal text of an `i64`.
+struct ItoaBuf {
+    buf: [u8; 20],
+    start: usize,
+}
+
+impl ItoaBuf {
+    fn as_bytes(&self) -> &[u8] {
+        self.buf.get(self.start..).unwrap_or(&[])
+    }
+}
+
+fn itoa_buf(v: i64) -> ItoaBuf {
+    let mut buf = [0u8; 20];
+    let mut pos = buf.len();
+    let neg = v < 0;
+    let mut n = v.unsigned_abs();
+    loop {
+        pos -= 1;
+        if let Some(slot) = buf.get_mut(pos) {
+            *slot = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if neg {
+        pos -= 1;
+        if let Some(slot) = buf.get_mut(pos) {
+            *slot = b'-';
+        }
+    }
+    ItoaBuf { buf, start: pos }
+}
+
+/// Shortest round-trip digits and decimal exponent of a finite non-zero
+/// float: `|v| = 0.d1d2…dn × 10^p`. Returns `(digits, p)`.
+fn shortest_digits(v: f64) -> (String, i32) {
+    // `{:e}` prints the shortest round-trip representation in scientific form.
+    let sci = format!("{:e}", v.abs());
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((sci.as_str(), "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let digits: String = mantissa.chars().filter(|c| c.is_ascii_digit()).collect();
+    let digits = digits.trim_end_matches('0').to_owned();
+    let digits = if digits.is_empty() {
+        "0".to_owned()
+    } else {
+        digits
+    };
+    (digits, exp + 1)
+}
+
+/// Python's `float.__repr__`.
+///
+/// ```
+/// use cmcp_json::canonical::python_float_repr as r;
+/// assert_eq!(r(1e-5), "1e-05");
+/// assert_eq!(r(1e16), "1e+16");
+/// assert_eq!(r(1e15), "1000000000000000.0");
+/// assert_eq!(r(-0.0), "-0.0");
+/// assert_eq!(r(123456789012345678.0), "1.2345678901234568e+17");
+/// ```
+pub fn python_float_repr(v: f64) -> String {
+    if v.is_nan() {
+        return "NaN".into();
+    }
+    if v.is_infinite() {
+        return if v > 0.0 { "Infinity" } else { "-Infinity" }.into();
+    }
+    if v == 0.0 {
+        return if v.is_sign_negative() { "-0.0" } else { "0.0" }.into();
+    }
+    let (digits, p) = shortest_digits(v);
+    let n = digits.len() as i32;
+    let mut s = String::with_capacity(32);
+    if v < 0.0 {
+        s.push('-');
+    }
+    if -4 < p && p <= 16 {
+        if p <= 0 {
+            s.push_str("0.");
+            for _ in 0..(-p) {
+                s.push('0');
+            }
+            s.push_str(&digits);
+        } else if p >= n {
+            s.push_str(&digits);
+            for _ in 0..(p - n) {
+                s.push('0');
+            }
+            s.push_str(".0");
+        } else {
+            let (a, b) = digits.split_at(p as usize);
+            s.push_str(a);
+            s.push('.');
+            s.push_str(b);
+        }
+    } else {
+        let (first, rest) = digits.split_at(1);
+        s.push_str(first);
+        if !rest.is_empty() {
+            s.push('.');
+            s.push_str(rest);
+        }
+        let e = p - 1;
+        s.push('e');
+        s.push(if e < 0 { '-' } else { '+' });
+        let a = e.unsigned_abs();
+        if a < 10 {
+            s.push('0');
+        }
+        s.push_str(&a.to_string());
+    }
+    s
+}
+
+/// ECMAScript `Number::toString` for a finite float (RFC 8785 §3.2.2.3).
+pub fn ecmascript_number(v: f64) -> Result<String, CanonError> {
+    if !v.is_finite() {
+        return Err(CanonError::NonFinite);
+    }
+    if v == 0.0 {
+        return Ok("0".into());
+    }
+    let (digits, p) = shortest_digits(v);
+    let k = digits.len() as i32;
+    let n = p;
+    let mut s = String::with_capacity(32);
+    if v < 0.0 {
+        s.push('-');
+    }
+    if k <= n && n <= 21 {
+        s.push_str(&digits);
+        for _ in 0..(n - k) {
+            s.push('0');
+        }
+    } else if 0 < n && n <= 21 {
+        let (a, b) = digits.split_at(n as usize);
+        s.push_str(a);
+        s.push('.');
+        s.push_str(b);
+    } else if -6 < n && n <= 0 {
+        s.push_str("0.");
+        for _ in 0..(-n) {
+            s.push('0');
+        }
+        s.push_str(&digits);
+    } else {
+        let (first, rest) = digits.split_at(1);
+        s.push_str(first);
+        if !rest.is_empty() {
+            s.push('.');
+            s.push_str(rest);
+        }
+        let e = n - 1;
+        s.push('e');
+        s.push(if e < 0 { '-' } else { '+' });
+        s.push_str(&e.unsigned_abs().to_string());
+    }
+    Ok(s)
+}
+
+// ---------------------------------------------------------------------------
+// RFC 8785 family
+
+fn utf16_key_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    a.encode_utf16().cmp(b.encode_utf16())
+}
+
+fn jcs_string<S: Sink>(s: &str, extra_escapes: bool, out: &mut S) {
+    out.put(b"\"");
+    let bytes = s.as_bytes();
+    let mut run_start = 0;
+    for (i, ch) in s.char_indices() {
+        let cp = u32::from(ch);
+        let needs = ch == '"'
+            || ch == '\\'
+            || cp < 0x20
+            || (extra_escapes && ((0x7F..=0x9F).contains(&cp) || cp == 0x2028 || cp == 0x2029));
+        if !needs {
+            continue;
+        }
+        if let Some(run) = bytes.get(run_start..i) {
+            out.put(run);
+        }
+        run_start = i + ch.len_utf8();
+        match ch {
+            '"' => out.put(b"\\\""),
+            '\\' => out.put(b"\\\\"),
+            '\n' => out.put(b"\\n"),
+            '\r' => out.put(b"\\r"),
+            '\t' => out.put(b"\\t"),
+            '\u{8}' => out.put(b"\\b"),
+            '\u{c}' => out.put(b"\\f"),
+            _ => put_u_escape(cp, out),
+        }
+    }
+    if let Some(run) = bytes.get(run_start..) {
+        out.put(run);
+    }
+    out.put(b"\"");
+}
+
+const SAFE_INT: i64 = 9_007_199_254_740_991;
+
+fn cjcs_inner<S: Sink>(v: &Value, depth: usize, out: &mut S) -> Result<(), CanonError> {
+    if depth > JCS_MAX_DEPTH {
+        return Err(CanonError::TooDeep(JCS_MAX_DEPTH));
+    }
+    match v {
+        Value::Null => out.put(b"null"),
+        Value::Bool(true) => out.put(b"true"),
+        Value::Bool(false) => out.put(b"false"),
+        Value::Int(i) => match i.as_i64() {
+            Some(n) if (-SAFE_INT..=SAFE_INT).contains(&n) => write_int(i, out),
+            _ => return Err(CanonError::IntegerRange),
+        },
+        Value::Float(_) => return Err(CanonError::Float),
+        Value::String(s) => jcs_string(s, false, out),
+        Value::Array(items) => {
+            out.put(b"[");
+            for (n, item) in items.iter().enumerate() {
+                if n > 0 {
+                    out.put(b",");
+                }
+                cjcs_inner(item, depth + 1, out)?;
+            }
+            out.put(b"]");
+        }
+        Value::Object(o) => {
+            let mut m: Vec<&(String, Value)> = o.members().iter().collect();
+            m.sort_by(|a, b| utf16_key_cmp(&a.0, &b.0));
+            out.put(b"{");
+            for (n, (k, v)) in m.into_iter().enumerate() {
+                if n > 0 {
+                    out.put(b",");
+                }
+                jcs_string(k, false, out);
+                out.put(b":");
+                cjcs_inner(v, depth + 1, out)?;
+            }
+            out.put(b"}");
+        }
+    }
+    Ok(())
+}
+
+/// The cMCP RFC 8785 form: UTF-16 key order, minimal escaping, integers
+/// within ±(2^53−1) only, floats refused.
+///
+/// ```
+/// let v = cmcp_json::parse(r#"{"b":1,"a":"é"}"#.as_bytes()).unwrap();
+/// assert_eq!(cmcp_json::canonical::cjcs(&v).unwrap(), r#"{"a":"é","b":1}"#.as_bytes());
+/// assert!(cmcp_json::canonical::cjcs(&cmcp_json::parse(b"1.0").unwrap()).is_err());
+/// ```
+pub fn cjcs(v: &Value) -> Result<Vec<u8>, CanonError> {
+    let mut out = Vec::new();
+    cjcs_inner(v, 0, &mut out)?;
+    Ok(out)
+}
+
+/// Plain RFC 8785 (JCS): as [`cjcs`] but floats are printed the ECMAScript way.
+pub fn jcs(v: &Value) -> Result<Vec<u8>, CanonError> {
+    fn inner<S: Sink>(v: &Value, depth: usize, out: &mut S) -> Result<(), CanonError> {
+        if depth > JCS_MAX_DEPTH {
+            return Err(CanonError::TooDeep(JCS_MAX_DEPTH));
+        }
+        match v {
+            Value::Float(f) => out.put(ecmascript_number(*f)?.as_bytes()),
+            Value::Array(items) => {
+                out.put(b"[");
+                for (n, item) in items.iter().enumerate() {
+                    if n > 0 {
+                        out.put(b",");
+                    }
+                    inner(item, depth + 1, out)?;
+                }
+                out.put(b"]");
+            }
+            Value::Object(o) => {
+                let mut m: Vec<&(String, Value)> = o.members().iter().collect();
+                m.sort_by(|a, b| utf16_key_cmp(&a.0, &b.0));
+                out.put(b"{");
+                for (n, (k, v)) in m.into_iter().enumerate() {
+                    if n > 0 {
+                        out.put(b",");
+                    }
+                    jcs_string(k, false, out);
+                    out.put(b":");
+                    inner(v, depth + 1, out)?;
+                }
+                out.put(b"}");
+            }
+            other => cjcs_inner(other, depth, out)?,
+        }
+        Ok(())
+    }
+    let mut out = Vec::new();
+    inner(v, 0, &mut out)?;
+    Ok(out)
+}
+
+fn amjcs_inner<S: Sink>(v: &Value, depth: usize, out: &mut S) -> Result<(), CanonError> {
+    if depth > JCS_MAX_DEPTH {
+        return Err(CanonError::TooDeep(JCS_MAX_DEPTH));
+    }
+    match v {
+        Value::Null => out.put(b"null"),
+        Value::Bool(true) => out.put(b"true"),
+        Value::Bool(false) => out.put(b"false"),
+        Value::Int(i) => write_int(i, out),
+        Value::Float(f) => out.put(ecmascript_number(*f)?.as_bytes()),
+        Value::String(s) => {
+            let n: String = s.nfc().collect();
+            jcs_string(&n, true, out);
+        }
+        Value::Array(items) => {
+            out.put(b"[");
+            for (n, item) in items.iter().enumerate() {
+                if n > 0 {
+                    out.put(b",");
+                }
+                amjcs_inner(item, depth + 1, out)?;
+            }
+            out.put(b"]");
+        }
+        Value::Object(o) => {
+            let mut m: Vec<&(String, Value)> =
+                o.members().iter().filter(|(_, v)| !v.is_null()).collect();
+            m.sort_by(|a, b| utf16_key_cmp(&a.0, &b.0));
+            out.put(b"{");
+            for (n, (k, v)) in m.into_iter().enumerate() {
+                if n > 0 {
+                    out.put(b",");
+                }
+                let nk: String = k.nfc().collect();
+                jcs_string(&nk, true, out);
+                out.put(b":");
+                amjcs_inner(v, depth + 1, out)?;
+            }
+            out.put(b"}");
+        }
+    }
+    Ok(())
+}
+
+/// The Agent Manifest form: NFC strings, `null` members dropped, keys in
+/// UTF-16 order of their un-normalized text, escapes for U+007F–U+009F and
+/// U+2028/U+2029, unbounded integers, ECMAScript floats.
+pub fn amjcs(v: &Value) -> Result<Vec<u8>, CanonError> {
+    let mut out = Vec::new();
+    amjcs_inner(v, 0, &mut out)?;
+    Ok(out)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::parse;
+
+    fn py(s: &str) -> String {
+        String::from_utf8(pyjson_vec(&parse(s.as_bytes()).unwrap())).unwrap()
+    }
+
+    #[test]
+    fn python_float_table() {
+        let cases = [
+            (0.1, "0.1"),
+            (1e-5, "1e-05"),
+            (1e-7, "1e-07"),
+            (0.0001, "0.0001"),
+            (2.5e-6, "2.5e-06"),
+            (1.0, "1.0"),
+            (100.0, "100.0"),
+            (1e15, "1000000000000000.0"),
+            (1e16, "1e+16"),
+            (1e20, "1e+20"),
+            (1e21, "1e+21"),
+            (123456789012345678.0, "1.2345678901234568e+17"),
+            (-0.0, "-0.0"),
+            (0.0, "0.0"),
+            (5e-324, "5e-324"),
+            (1.7976931348623157e308, "1.7976931348623157e+308"),
+            (-1.5, "-1.5"),
+            (f64::NAN, "NaN"),
+            (f64::INFINITY, "Infinity"),
+            (f64::NEG_INFINITY, "-Infinity"),
+        ];
+        for (v, want) in cases {
+            assert_eq!(python_float_repr(v), want, "{v:e}");
+        }
+    }
+
+    #[test]
+    fn ecmascript_table() {
+        let cases = [
+            (1e-5, "0.00001"),
+            (1e-7, "1e-7"),
+            (2.5e-6, "0.0000025"),
+            (1.0, "1"),
+            (1e16, "10000000000000000"),
+            (1e21, "1e+21"),
+            (123456789012345678.0, "123456789012345680"),
+            (-0.0, "0"),
+            (5e-324, "5e-324"),
+        ];
+        for (v, want) in cases {
+            assert_eq!(ecmascript_number(v).unwrap(), want);
+        }
+    }
+
+    #[test]
+    fn pyjson_strings_and_order() {
+        assert_eq!(py(r#""é""#), r#""\u00e9""#);
+        assert_eq!(py("\"\u{7f}\""), r#""\u007f""#);
+        assert_eq!(py("\"\u{2028}\""), r#""\u2028""#);
+        assert_eq!(py(r#""\u001f\u0000/""#), r#""\u001f\u0000/""#);
+        assert_eq!(py("\"\u{1F600}\""), r#""\ud83d\ude00""#);
+        assert_eq!(py(r#"{"b":1,"a":[true,null,-0,1e2,0.10]}"#), r#"{"a":[true,null,0,100.0,0.1],"b":1}"#);
+        // code point order: U+E000 sorts before U+1F600
+        assert_eq!(py("{\"\u{1F600}\":1,\"\u{E000}\":2}"), r#"{"\ue000":2,"\ud83d\ude00":1}"#);
+        assert_eq!(py("18446744073709551616"), "18446744073709551616");
+        assert_eq!(py("-9223372036854775808"), "-9223372036854775808");
+    }
+
+    #[test]
+    fn jcs_key_order_is_utf16() {
+        let v = parse("{\"\u{1F600}\":1,\"\u{E000}\":2}".as_bytes()).unwrap();
+        assert_eq!(
+            String::from_utf8(cjcs(&v).unwrap()).unwrap(),
+            "{\"\u{1F600}\":1,\"\u{E000}\":2}"
+        );
+    }
+
+    #[test]
+    fn cjcs_refusals() {
+        assert_eq!(cjcs(&parse(b"-0.0").unwrap()), Err(CanonError::Float));
+        assert_eq!(cjcs(&parse(b"9007199254740992").unwrap()), Err(CanonError::IntegerRange));
+        assert!(cjcs(&parse(b"9007199254740991").unwrap()).is_ok());
+        let deep = "[".repeat(66) + &"]".repeat(66);
+        let lim = crate::Limits { max_depth: 100, ..crate::Limits::CLAIM };
+        let v = crate::parse_with(deep.as_bytes(), lim).unwrap();
+        assert_eq!(cjcs(&v), Err(CanonError::TooDeep(64)));
+    }
+
+    #[test]
+    fn amjcs_rules() {
+        let v = parse("{\"b\":null,\"a\":\"e\u{301}\u{85}\u{2028}\",\"c\":[null,1e-5]}".as_bytes()).unwrap();
+        assert_eq!(
+            String::from_utf8(amjcs(&v).unwrap()).unwrap(),
+            "{\"a\":\"\u{e9}\\u0085\\u2028\",\"c\":[null,0.00001]}"
+        );
+    }
+}

@@ -1,0 +1,132 @@
+//! Byte encodings: strict base64 and hex, and constant-time comparison.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+
+/// Why an encoded value was refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum EncodingError {
+    /// Not canonical unpadded base64url.
+    #[error("not canonical unpadded base64url")]
+    Base64Url,
+    /// Not canonical padded standard base64.
+    #[error("not canonical standard base64")]
+    Base64,
+    /// Not hex of the expected form.
+    #[error("not valid hex")]
+    Hex,
+    /// Decoded to the wrong length.
+    #[error("decoded to {actual} bytes, expected {expected}")]
+    Length {
+        /// Wanted.
+        expected: usize,
+        /// Got.
+        actual: usize,
+    },
+}
+
+/// Decodes canonical unpadded base64url (RFC 4648 §5): no padding, no other
+/// alphabet, no whitespace, unused trailing bits zero.
+///
+/// ```
+/// use cmcp_json::encoding::b64u_decode;
+/// assert_eq!(b64u_decode("QUJD").unwrap(), b"ABC");
+/// assert!(b64u_decode("QUJDRB").is_err());   // non-zero trailing bits
+/// assert!(b64u_decode("QUI=").is_err());     // padding
+/// assert!(b64u_decode("QU+D").is_err());     // standard alphabet
+/// ```
+pub fn b64u_decode(s: &str) -> Result<Vec<u8>, EncodingError> {
+    URL_SAFE_NO_PAD
+        .decode(s.as_bytes())
+        .map_err(|_| EncodingError::Base64Url)
+}
+
+/// Decodes canonical unpadded base64url of an exact length.
+pub fn b64u_decode_exact<const N: usize>(s: &str) -> Result<[u8; N], EncodingError> {
+    let v = b64u_decode(s)?;
+    let actual = v.len();
+    v.try_into().map_err(|_| EncodingError::Length {
+        expected: N,
+        actual,
+    })
+}
+
+/// Encodes unpadded base64url.
+pub fn b64u_encode(bytes: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Decodes canonical padded standard base64.
+pub fn b64_decode(s: &str) -> Result<Vec<u8>, EncodingError> {
+    STANDARD
+        .decode(s.as_bytes())
+        .map_err(|_| EncodingError::Base64)
+}
+
+/// Encodes padded standard base64.
+pub fn b64_encode(bytes: &[u8]) -> String {
+    STANDARD.encode(bytes)
+}
+
+/// Lowercase hex.
+///
+/// ```
+/// assert_eq!(cmcp_json::encoding::hex_encode(&[0xab, 0x01]), "ab01");
+/// ```
+pub fn hex_encode(bytes: &[u8]) -> String {
+    const H: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(char::from(H.get(usize::from(b >> 4)).copied().unwrap_or(b'0')));
+        s.push(char::from(H.get(usize::from(b & 15)).copied().unwrap_or(b'0')));
+    }
+    s
+}
+
+fn nibble(c: u8, allow_upper: bool) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        b'A'..=b'F' if allow_upper => Some(c - b'A' + 10),
+        _ => None,
+    }
+}
+
+fn hex_decode_inner(s: &str, allow_upper: bool) -> Result<Vec<u8>, EncodingError> {
+    let b = s.as_bytes();
+    if b.len() % 2 != 0 {
+        return Err(EncodingError::Hex);
+    }
+    b.chunks_exact(2)
+        .map(|pair| match pair {
+            [h, l] => Some((nibble(*h, allow_upper)? << 4) | nibble(*l, allow_upper)?),
+            _ => None,
+        })
+        .collect::<Option<Vec<u8>>>()
+        .ok_or(EncodingError::Hex)
+}
+
+/// Decodes lowercase hex only (the form the gateway writes).
+pub fn hex_decode_lower(s: &str) -> Result<Vec<u8>, EncodingError> {
+    hex_decode_inner(s, false)
+}
+
+/// Decodes hex in either case (relying-party input).
+///
+/// ```
+/// assert_eq!(cmcp_json::encoding::hex_decode("aB01").unwrap(), vec![0xab, 0x01]);
+/// ```
+pub fn hex_decode(s: &str) -> Result<Vec<u8>, EncodingError> {
+    hex_decode_inner(s, true)
+}
+
+/// Constant-time equality of two byte strings (length is not secret).
+///
+/// ```
+/// assert!(cmcp_json::encoding::ct_eq(b"abc", b"abc"));
+/// assert!(!cmcp_json::encoding::ct_eq(b"abc", b"abd"));
+/// ```
+pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
+    use subtle::ConstantTimeEq;
+    a.len() == b.len() && bool::from(a.ct_eq(b))
+}

@@ -1,0 +1,589 @@
+//! A strict JSON reader.
+//!
+//! Accepts RFC 8259 JSON and nothing else: no `NaN`/`Infinity`, no duplicate
+//! member names, no lone surrogates, no raw control characters in strings,
+//! no byte-order mark, no trailing data. Integers keep every digit; other
+//! numbers become the nearest binary64 and must be finite.
+
+use crate::value::{Int, Object, Value};
+use std::collections::HashSet;
+
+/// Resource limits applied while parsing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Maximum input length in bytes.
+    pub max_bytes: usize,
+    /// Maximum nesting of arrays and objects.
+    pub max_depth: usize,
+    /// Maximum number of digits in an integer (Python refuses more than 4300).
+    pub max_int_digits: usize,
+}
+
+impl Limits {
+    /// Limits for a claim document: 4 MiB, depth 64.
+    pub const CLAIM: Limits = Limits {
+        max_bytes: 4 * 1024 * 1024,
+        max_depth: 64,
+        max_int_digits: 4300,
+    };
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits::CLAIM
+    }
+}
+
+/// Why a document is not acceptable JSON.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ParseError {
+    /// The input is larger than the cap.
+    #[error("input is {len} bytes, over the cap of {cap} bytes")]
+    TooLarge {
+        /// Actual length.
+        len: usize,
+        /// The cap.
+        cap: usize,
+    },
+    /// Nesting deeper than the cap.
+    #[error("nesting deeper than {cap} levels at byte {offset}")]
+    TooDeep {
+        /// The cap.
+        cap: usize,
+        /// Where.
+        offset: usize,
+    },
+    /// Input is not UTF-8.
+    #[error("input is not valid UTF-8 (byte {offset})")]
+    NotUtf8 {
+        /// Where.
+        offset: usize,
+    },
+    /// A UTF-8 byte-order mark.
+    #[error("input starts with a byte-order mark")]
+    ByteOrderMark,
+    /// Input ended early.
+    #[error("unexpected end of input")]
+    UnexpectedEnd,
+    /// A byte that cannot start or continue the current token.
+    #[error("unexpected character {found:?} at byte {offset}")]
+    Unexpected {
+        /// The character.
+        found: char,
+        /// Where.
+        offset: usize,
+    },
+    /// `NaN`, `Infinity` or `-Infinity`.
+    #[error("non-finite number literal at byte {offset}")]
+    NonFiniteLiteral {
+        /// Where.
+        offset: usize,
+    },
+    /// A number that overflows binary64.
+    #[error("number at byte {offset} is out of the binary64 range")]
+    NumberOutOfRange {
+        /// Where.
+        offset: usize,
+    },
+    /// An integer with more digits than the cap.
+    #[error("integer at byte {offset} has more than {cap} digits")]
+    IntegerTooLong {
+        /// The cap.
+        cap: usize,
+        /// Where.
+        offset: usize,
+    },
+    /// A malformed number token.
+    #[error("malformed number at byte {offset}")]
+    BadNumber {
+        /// Where.
+        offset: usize,
+    },
+    /// A malformed escape sequence.
+    #[error("malformed escape sequence at byte {offset}")]
+    BadEscape {
+        /// Where.
+        offset: usize,
+    },
+    /// A `\u` escape naming half of a surrogate pair without its partner.
+    #[error("lone surrogate escape at byte {offset}")]
+    LoneSurrogate {
+        /// Where.
+        offset: usize,
+    },
+    /// A raw control character inside a string.
+    #[error("raw control character U+{code:04X} in a string at byte {offset}")]
+    ControlCharacter {
+        /// The code point.
+        code: u32,
+        /// Where.
+        offset: usize,
+    },
+    /// The same member name twice in one object.
+    #[error("duplicate member {name:?} at byte {offset}")]
+    DuplicateMember {
+        /// The name.
+        name: String,
+        /// Where the second occurrence starts.
+        offset: usize,
+    },
+    /// Data after the top-level value.
+    #[error("trailing data at byte {offset}")]
+    TrailingData {
+        /// Where.
+        offset: usize,
+    },
+}
+
+/// Parses one JSON document with [`Limits::CLAIM`].
+///
+/// ```
+/// use cmcp_json::{parse, Value};
+/// let v = parse(br#"{"n": 18446744073709551616, "f": 1.0}"#).unwrap();
+/// assert!(matches!(v.get("f"), Some(Value::Float(_))));
+/// assert!(parse(br#"{"a":1,"a":2}"#).is_err());
+/// assert!(parse(b"NaN").is_err());
+/// ```
+pub fn parse(input: &[u8]) -> Result<Value, ParseError> {
+    parse_with(input, Limits::CLAIM)
+}
+
+/// Parses one JSON document with explicit limits.
+pub fn parse_with(input: &[u8], limits: Limits) -> Result<Value, ParseError> {
+    if input.len() > limits.max_bytes {
+        return Err(ParseError::TooLarge {
+            len: input.len(),
+            cap: limits.max_bytes,
+        });
+    }
+    if input.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        return Err(ParseError::ByteOrderMark);
+    }
+    if let Err(e) = std::str::from_utf8(input) {
+        return Err(ParseError::NotUtf8 {
+            offset: e.valid_up_to(),
+        });
+    }
+    let mut p = Parser {
+        bytes: input,
+        pos: 0,
+        limits,
+        scratch: String::new(),
+    };
+    p.skip_ws();
+    let v = p.value(0)?;
+    p.skip_ws();
+    if p.pos < input.len() {
+        return Err(ParseError::TrailingData { offset: p.pos });
+    }
+    Ok(v)
+}
+
+/// A cursor over UTF-8 input. Public within the crate so the streaming
+/// bundle reader can drive it value by value.
+pub(crate) struct Parser<'a> {
+    pub(crate) bytes: &'a [u8],
+    pub(crate) pos: usize,
+    pub(crate) limits: Limits,
+    scratch: String,
+}
+
+impl<'a> Parser<'a> {
+    #[allow(dead_code)]
+    pub(crate) fn new(bytes: &'a [u8], limits: Limits) -> Self {
+        Parser {
+            bytes,
+            pos: 0,
+            limits,
+            scratch: String::new(),
+        }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn unexpected(&self) -> ParseError {
+        match self.bytes.get(self.pos..) {
+            Some(rest) if !rest.is_empty() => {
+                let c = std::str::from_utf8(rest)
+                    .ok()
+                    .and_then(|s| s.chars().next())
+                    .or_else(|| rest.first().map(|b| char::from(*b)))
+                    .unwrap_or('\u{fffd}');
+                ParseError::Unexpected {
+                    found: c,
+                    offset: self.pos,
+                }
+            }
+            _ => ParseError::UnexpectedEnd,
+        }
+    }
+
+    pub(crate) fn skip_ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    fn expect_literal(&mut self, lit: &[u8], v: Value) -> Result<Value, ParseError> {
+        match self.bytes.get(self.pos..self.pos + lit.len()) {
+            Some(s) if s == lit => {
+                self.pos += lit.len();
+                Ok(v)
+            }
+            Some(_) => Err(self.unexpected()),
+            None => Err(ParseError::UnexpectedEnd),
+        }
+    }
+
+    pub(crate) fn value(&mut self, depth: usize) -> Result<Value, ParseError> {
+        match self.peek() {
+            None => Err(ParseError::UnexpectedEnd),
+            Some(b'{') => self.object(depth + 1),
+            Some(b'[') => self.array(depth + 1),
+            Some(b'"') => Ok(Value::String(self.string()?)),
+            Some(b't') => self.expect_literal(b"true", Value::Bool(true)),
+            Some(b'f') => self.expect_literal(b"false", Value::Bool(false)),
+            Some(b'n') => self.expect_literal(b"null", Value::Null),
+            Some(b'N' | b'I') => Err(ParseError::NonFiniteLiteral { offset: self.pos }),
+            Some(b'-') if self.bytes.get(self.pos + 1) == Some(&b'I') => {
+                Err(ParseError::NonFiniteLiteral { offset: self.pos })
+            }
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            Some(_) => Err(self.unexpected()),
+        }
+    }
+
+    fn check_depth(&self, depth: usize) -> Result<(), ParseError> {
+        if depth > self.limits.max_depth {
+            Err(ParseError::TooDeep {
+                cap: self.limits.max_depth,
+                offset: self.pos,
+            })
+        } else {
+            Ok(())
+        }
+    }
+
+    fn object(&mut self, depth: usize) -> Result<Value, ParseError> {
+        self.check_depth(depth)?;
+        self.pos += 1; // '{'
+        let mut members: Vec<(String, Value)> = Vec::new();
+        let mut seen: Option<HashSet<String>> = None;
+        self.skip_ws();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            return Ok(Value::Object(Object::from_members(members)));
+        }
+        loop {
+            self.skip_ws();
+            if self.peek() != Some(b'"') {
+                return Err(self.unexpected());
+            }
+            let key_offset = self.pos;
+            let key = self.string()?;
+            // Duplicate detection: linear for small objects, hashed beyond.
+            let dup = match &mut seen {
+                Some(set) => !set.insert(key.clone()),
+                None => {
+                    let d = members.iter().any(|(k, _)| *k == key);
+                    if !d && members.len() >= 16 {
+                        let mut set: HashSet<String> =
+                            members.iter().map(|(k, _)| k.clone()).collect();
+                        set.insert(key.clone());
+                        seen = Some(set);
+                    }
+                    d
+                }
+            };
+            if dup {
+                return Err(ParseError::DuplicateMember {
+                    name: key,
+                    offset: key_offset,
+                });
+            }
+            self.skip_ws();
+            if self.peek() != Some(b':') {
+                return Err(self.unexpected());
+            }
+            self.pos += 1;
+            self.skip_ws();
+            let v = self.value(depth)?;
+            members.push((key, v));
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    return Ok(Value::Object(Object::from_members(members)));
+                }
+                _ => return Err(self.unexpected()),
+            }
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> Result<Value, ParseError> {
+        self.check_depth(depth)?;
+        self.pos += 1; // '['
+        let mut items = Vec::new();
+        self.skip_ws();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            return Ok(Value::Array(items));
+        }
+        loop {
+            self.skip_ws();
+            items.push(self.value(depth)?);
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b']') => {
+                    self.pos += 1;
+                    return Ok(Value::Array(items));
+                }
+                _ => return Err(self.unexpected()),
+            }
+        }
+    }
+
+    fn hex4(&mut self) -> Result<u32, ParseError> {
+        let start = self.pos;
+        let digits = self
+            .bytes
+            .get(self.pos..self.pos + 4)
+            .ok_or(ParseError::UnexpectedEnd)?;
+        let mut v = 0u32;
+        for d in digits {
+            let n = char::from(*d)
+                .to_digit(16)
+                .ok_or(ParseError::BadEscape { offset: start })?;
+            v = (v << 4) | n;
+        }
+        self.pos += 4;
+        Ok(v)
+    }
+
+    fn string(&mut self) -> Result<String, ParseError> {
+        self.pos += 1; // opening quote
+        self.scratch.clear();
+        loop {
+            // Copy the longest run of plain bytes at once.
+            let run_start = self.pos;
+            while let Some(b) = self.peek() {
+                if b == b'"' || b == b'\\' || b < 0x20 {
+                    break;
+                }
+                self.pos += 1;
+            }
+            if self.pos > run_start {
+                let run = self
+                    .bytes
+                    .get(run_start..self.pos)
+                    .ok_or(ParseError::UnexpectedEnd)?;
+                // The whole input was checked to be UTF-8 and runs stop only at
+                // ASCII bytes, so each run is valid UTF-8 on its own.
+                let s = std::str::from_utf8(run).map_err(|_| ParseError::NotUtf8 {
+                    offset: run_start,
+                })?;
+                self.scratch.push_str(s);
+            }
+            match self.peek() {
+                None => return Err(ParseError::UnexpectedEnd),
+                Some(b'"') => {
+                    self.pos += 1;
+                    return Ok(std::mem::take(&mut self.scratch));
+                }
+                Some(b'\\') => {
+                    let esc_at = self.pos;
+                    self.pos += 1;
+                    let c = self.peek().ok_or(ParseError::UnexpectedEnd)?;
+                    self.pos += 1;
+                    let ch = match c {
+                        b'"' => '"',
+                        b'\\' => '\\',
+                        b'/' => '/',
+                        b'b' => '\u{8}',
+                        b'f' => '\u{c}',
+                        b'n' => '\n',
+                        b'r' => '\r',
+                        b't' => '\t',
+                        b'u' => {
+                            let hi = self.hex4()?;
+                            if (0xD800..0xDC00).contains(&hi) {
+                                if self.bytes.get(self.pos..self.pos + 2) != Some(b"\\u") {
+                                    return Err(ParseError::LoneSurrogate { offset: esc_at });
+                                }
+                                self.pos += 2;
+                                let lo = self.hex4()?;
+                                if !(0xDC00..0xE000).contains(&lo) {
+                                    return Err(ParseError::LoneSurrogate { offset: esc_at });
+                                }
+                                let cp = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
+                                char::from_u32(cp)
+                                    .ok_or(ParseError::LoneSurrogate { offset: esc_at })?
+                            } else if (0xDC00..0xE000).contains(&hi) {
+                                return Err(ParseError::LoneSurrogate { offset: esc_at });
+                            } else {
+                                char::from_u32(hi).ok_or(ParseError::BadEscape { offset: esc_at })?
+                            }
+                        }
+                        _ => return Err(ParseError::BadEscape { offset: esc_at }),
+                    };
+                    self.scratch.push(ch);
+                }
+                Some(b) => {
+                    return Err(ParseError::ControlCharacter {
+                        code: u32::from(b),
+                        offset: self.pos,
+                    });
+                }
+            }
+        }
+    }
+
+    fn digits(&mut self) -> usize {
+        let start = self.pos;
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.pos += 1;
+        }
+        self.pos - start
+    }
+
+    fn number(&mut self) -> Result<Value, ParseError> {
+        let start = self.pos;
+        if self.peek() == Some(b'-') {
+            self.pos += 1;
+        }
+        let int_start = self.pos;
+        match self.peek() {
+            Some(b'0') => {
+                self.pos += 1;
+                if let Some(b'0'..=b'9') = self.peek() {
+                    return Err(ParseError::BadNumber { offset: start });
+                }
+            }
+            Some(b'1'..=b'9') => {
+                self.digits();
+            }
+            _ => return Err(ParseError::BadNumber { offset: start }),
+        }
+        let int_digits = self.pos - int_start;
+        let mut is_float = false;
+        if self.peek() == Some(b'.') {
+            self.pos += 1;
+            if self.digits() == 0 {
+                return Err(ParseError::BadNumber { offset: start });
+            }
+            is_float = true;
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.pos += 1;
+            }
+            if self.digits() == 0 {
+                return Err(ParseError::BadNumber { offset: start });
+            }
+            is_float = true;
+        }
+        let text = self
+            .bytes
+            .get(start..self.pos)
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .ok_or(ParseError::BadNumber { offset: start })?;
+        if is_float {
+            let v: f64 = text
+                .parse()
+                .map_err(|_| ParseError::BadNumber { offset: start })?;
+            if !v.is_finite() {
+                return Err(ParseError::NumberOutOfRange { offset: start });
+            }
+            Ok(Value::Float(v))
+        } else {
+            if int_digits > self.limits.max_int_digits {
+                return Err(ParseError::IntegerTooLong {
+                    cap: self.limits.max_int_digits,
+                    offset: start,
+                });
+            }
+            // "-0" is the integer zero.
+            let canonical = if text == "-0" { "0" } else { text };
+            Ok(Value::Int(Int::from_canonical_text(canonical)))
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    fn err(s: &str) -> ParseError {
+        parse(s.as_bytes()).unwrap_err()
+    }
+
+    #[test]
+    fn rejects_what_the_contract_forbids() {
+        assert!(matches!(err(r#"{"a":1,"a":1}"#), ParseError::DuplicateMember { ref name, offset: 7 } if name == "a"));
+        assert!(matches!(err("NaN"), ParseError::NonFiniteLiteral { offset: 0 }));
+        assert!(matches!(err("[-Infinity]"), ParseError::NonFiniteLiteral { offset: 1 }));
+        assert!(matches!(err("[Infinity]"), ParseError::NonFiniteLiteral { offset: 1 }));
+        assert!(matches!(err("1e400"), ParseError::NumberOutOfRange { .. }));
+        assert!(matches!(err(r#""\ud800""#), ParseError::LoneSurrogate { offset: 1 }));
+        assert!(matches!(err(r#""\udc00x""#), ParseError::LoneSurrogate { .. }));
+        assert!(matches!(err(r#""\ud800\u0041""#), ParseError::LoneSurrogate { .. }));
+        assert!(matches!(err("{} x"), ParseError::TrailingData { offset: 3 }));
+        assert!(matches!(err("{\"a\":"), ParseError::UnexpectedEnd));
+        assert!(matches!(err("\"a\tb\""), ParseError::ControlCharacter { code: 9, .. }));
+        assert!(matches!(err("01"), ParseError::BadNumber { .. }));
+        assert!(matches!(err("1."), ParseError::BadNumber { .. }));
+        assert!(matches!(err("\u{feff}{}"), ParseError::ByteOrderMark));
+        assert!(matches!(parse(b"\"\xff\""), Err(ParseError::NotUtf8 { offset: 1 })));
+    }
+
+    #[test]
+    fn caps_size_and_depth() {
+        let deep = "[".repeat(65) + &"]".repeat(65);
+        assert!(matches!(err(&deep), ParseError::TooDeep { cap: 64, .. }));
+        let ok = "[".repeat(64) + &"]".repeat(64);
+        assert!(parse(ok.as_bytes()).is_ok());
+        let lim = Limits {
+            max_bytes: 4,
+            ..Limits::CLAIM
+        };
+        assert_eq!(
+            parse_with(b"[1,2]", lim),
+            Err(ParseError::TooLarge { len: 5, cap: 4 })
+        );
+        let long = "1".repeat(4301);
+        assert!(matches!(err(&long), ParseError::IntegerTooLong { cap: 4300, .. }));
+    }
+
+    #[test]
+    fn keeps_numbers_exactly() {
+        let v = parse(b"[18446744073709551616, -0, 1.0, 2.5E-324, -9223372036854775808]").unwrap();
+        let a = v.as_array().unwrap();
+        assert_eq!(a[0], Value::Int(Int::Big("18446744073709551616".into())));
+        assert_eq!(a[1], Value::Int(Int::Small(0)));
+        assert_eq!(a[2], Value::Float(1.0));
+        assert_eq!(a[3], Value::Float(5e-324));
+        assert_eq!(a[4], Value::Int(Int::Small(i64::MIN)));
+    }
+
+    #[test]
+    fn decodes_escapes_and_pairs() {
+        let v = parse(br#""\ud83d\ude00\u00E9\/\n""#).unwrap();
+        assert_eq!(v.as_str().unwrap(), "\u{1F600}\u{e9}/\n");
+    }
+
+    #[test]
+    fn many_members_still_detect_duplicates() {
+        let mut s = String::from("{");
+        for i in 0..40 {
+            s.push_str(&format!("\"k{i}\":{i},"));
+        }
+        s.push_str("\"k3\":0}");
+        assert!(matches!(err(&s), ParseError::DuplicateMember { ref name, .. } if name == "k3"));
+    }
+}

@@ -1,0 +1,1 @@
+//! Receipt verification: external execution evidence and related receipts

@@ -1,0 +1,1 @@
+//! AMD SEV-SNP and Azure confidential-VM attestation: parse, authenticate, appraise

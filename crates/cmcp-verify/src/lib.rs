@@ -1,0 +1,1 @@
+//! Verifier for cMCP TRACE Claims: the public API of every layer in one place
