@@ -1,0 +1,605 @@
+//! Audit bundle verification.
+
+use crate::hash::EntryHasher;
+use cmcp_claim::Claim;
+use cmcp_claim::binding::StrictKey;
+use cmcp_json::encoding::{ct_eq, hex_encode};
+use cmcp_json::{Limits, Object, Value};
+use cmcp_policy::{BundleFailure, BundleSummary, FailureCode, Ledger};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Cap on a bundle document (in-memory path).
+pub const MAX_BUNDLE_BYTES: usize = 512 * 1024 * 1024;
+/// Nesting cap inside a bundle.
+pub const MAX_ENTRY_DEPTH: usize = 64;
+
+/// Ledger fields a bundle verification must verify.
+pub const REQUIRED_FIELDS: &[&str] = &[
+    "audit_bundle.entries",
+    "audit_bundle.claim_binding",
+    "audit_bundle.signature",
+];
+
+/// Bundle failure codes.
+pub mod codes {
+    /// The bundle or one of its entries is not of the expected shape.
+    pub const BUNDLE_MALFORMED: &str = "BUNDLE_MALFORMED";
+    /// The bundle has no entries.
+    pub const BUNDLE_EMPTY: &str = "BUNDLE_EMPTY";
+    /// An entry's content does not hash to its `entry_hash`.
+    pub const ENTRY_HASH_MISMATCH: &str = "ENTRY_HASH_MISMATCH";
+    /// `prev_entry_hash` is not the previous entry's hash.
+    pub const CHAIN_LINK_BROKEN: &str = "CHAIN_LINK_BROKEN";
+    /// `sequence_number` is not the entry's index.
+    pub const SEQUENCE_MISMATCH: &str = "SEQUENCE_MISMATCH";
+    /// The chain does not start with a `session_start` entry.
+    pub const CHAIN_START_INVALID: &str = "CHAIN_START_INVALID";
+    /// Session ids change without a valid `session_reset`.
+    pub const SESSION_EPOCH_INVALID: &str = "SESSION_EPOCH_INVALID";
+    /// An external execution evidence receipt failed.
+    pub const EXTERNAL_EVIDENCE_VERIFICATION_FAILED: &str = "EXTERNAL_EVIDENCE_VERIFICATION_FAILED";
+    /// The bundle and the claim disagree.
+    pub const CLAIM_MISMATCH: &str = "CLAIM_MISMATCH";
+    /// The claim given with the bundle is not authentic or not a valid claim.
+    pub const CLAIM_NOT_AUTHENTIC: &str = "CLAIM_NOT_AUTHENTIC";
+    /// No `bundle_signature`.
+    pub const BUNDLE_SIGNATURE_MISSING: &str = "BUNDLE_SIGNATURE_MISSING";
+    /// `bundle_signature` does not verify under the claim key.
+    pub const BUNDLE_SIGNATURE_INVALID: &str = "BUNDLE_SIGNATURE_INVALID";
+}
+use codes::*;
+
+/// What the bundle is checked against.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct BundleContext<'a> {
+    /// The claim the bundle belongs to (schema-valid).
+    pub claim: Option<&'a Claim>,
+    /// The claim's confirmation key, only when the claim signature verified.
+    pub claim_key: Option<&'a StrictKey>,
+    /// Why the claim cannot vouch for the bundle (malformed, forged), when a claim was given but is not usable.
+    pub claim_problem: Option<&'a str>,
+    /// Pinned external evidence issuer keys; `None` = none pinned.
+    pub evidence_keys: Option<&'a BTreeMap<String, [u8; 32]>>,
+}
+
+/// Bundle verdict and its ledger entries.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BundleReport {
+    /// Reference-shaped summary.
+    pub summary: BundleSummary,
+    /// Ledger entries (`audit_bundle.*`).
+    pub ledger: Ledger,
+}
+
+fn failure(code: &'static str, entry: Option<u64>, message: impl Into<String>) -> BundleFailure {
+    BundleFailure {
+        code,
+        entry,
+        message: message.into(),
+    }
+}
+
+#[derive(Default)]
+struct Counts {
+    total: i64,
+    allowed: i64,
+    denied: i64,
+    faulted: i64,
+    tools: BTreeSet<String>,
+}
+
+/// Verifies entries one at a time, holding only running state.
+///
+/// ```
+/// use cmcp_chain::{BundleContext, ChainVerifier};
+/// let mut v = ChainVerifier::new(BundleContext::default());
+/// v.push(&cmcp_json::parse(br#"{"entry_type":"session_start"}"#).unwrap());
+/// let report = v.finish(None, None);
+/// assert!(!report.summary.verified);
+/// assert_eq!(report.summary.entry_count, 1);
+/// ```
+pub struct ChainVerifier<'a> {
+    ctx: BundleContext<'a>,
+    hasher: EntryHasher,
+    index: u64,
+    prev: Option<String>,
+    first_hash: Option<String>,
+    last_hash: Option<String>,
+    shape: Option<BundleFailure>,
+    chain_failures: Vec<BundleFailure>,
+    session_failures: Vec<BundleFailure>,
+    receipt_failures: Vec<BundleFailure>,
+    tool_name_failures: Vec<BundleFailure>,
+    session: Option<String>,
+    session_broken: bool,
+    epochs: Vec<String>,
+    counts: Counts,
+    receipts_seen: u64,
+    receipts_ok: u64,
+}
+
+fn str_member<'v>(o: &'v Object, name: &str) -> Option<&'v str> {
+    o.get(name).and_then(Value::as_str)
+}
+
+fn is_hex64(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+impl<'a> ChainVerifier<'a> {
+    /// A verifier for one bundle.
+    pub fn new(ctx: BundleContext<'a>) -> Self {
+        ChainVerifier {
+            ctx,
+            hasher: EntryHasher::new(),
+            index: 0,
+            prev: Some("genesis".into()),
+            first_hash: None,
+            last_hash: None,
+            shape: None,
+            chain_failures: Vec::new(),
+            session_failures: Vec::new(),
+            receipt_failures: Vec::new(),
+            tool_name_failures: Vec::new(),
+            session: None,
+            session_broken: false,
+            epochs: Vec::new(),
+            counts: Counts::default(),
+            receipts_seen: 0,
+            receipts_ok: 0,
+        }
+    }
+
+    /// Records a shape problem of the bundle itself (the verdict is then that failure alone).
+    pub fn malformed(&mut self, message: impl Into<String>) {
+        if self.shape.is_none() {
+            self.shape = Some(failure(BUNDLE_MALFORMED, None, message));
+        }
+    }
+
+    /// Entries seen so far.
+    pub fn entry_count(&self) -> u64 {
+        self.index
+    }
+
+    /// Checks the next entry.
+    pub fn push(&mut self, entry: &Value) {
+        let i = self.index;
+        self.index += 1;
+        if self.shape.is_some() {
+            return;
+        }
+        let Some(o) = entry.as_object() else {
+            self.shape = Some(failure(
+                BUNDLE_MALFORMED,
+                Some(i),
+                format!("bundle.entries[{i}] is not an object"),
+            ));
+            return;
+        };
+        // Hash and link.
+        let own = hex_encode(&self.hasher.push(o));
+        let claimed = o.get("entry_hash");
+        let claimed_str = claimed.and_then(Value::as_str);
+        match claimed_str {
+            Some(h) if is_hex64(h) && ct_eq(h.as_bytes(), own.as_bytes()) => {}
+            _ => self.chain_failures.push(failure(
+                ENTRY_HASH_MISMATCH,
+                Some(i),
+                format!("entry {i}: entry_hash does not match its content (content altered)"),
+            )),
+        }
+        let prev_ok = match (o.get("prev_entry_hash").and_then(Value::as_str), &self.prev) {
+            (Some(p), Some(want)) => ct_eq(p.as_bytes(), want.as_bytes()),
+            _ => false,
+        };
+        if !prev_ok {
+            self.chain_failures.push(failure(
+                CHAIN_LINK_BROKEN,
+                Some(i),
+                format!("entry {i}: prev_entry_hash does not name the previous entry"),
+            ));
+        }
+        match o.get("sequence_number").and_then(Value::as_int) {
+            Some(n) if n.as_u64() == Some(i) => {}
+            _ => self.chain_failures.push(failure(
+                SEQUENCE_MISMATCH,
+                Some(i),
+                format!("entry {i}: sequence_number is not {i}"),
+            )),
+        }
+        let entry_type = str_member(o, "entry_type");
+        if i == 0 && entry_type != Some("session_start") {
+            self.chain_failures.push(failure(
+                CHAIN_START_INVALID,
+                Some(0),
+                "entry 0: the chain does not start with a session_start entry",
+            ));
+        }
+        self.prev = claimed_str.map(str::to_owned);
+        if i == 0 {
+            self.first_hash = claimed_str.map(str::to_owned);
+        }
+        self.last_hash = claimed_str.map(str::to_owned);
+
+        self.check_session(i, o, entry_type);
+        if entry_type == Some("tool_call") {
+            self.count_call(i, o);
+        }
+        self.check_receipt(i, o);
+    }
+
+    fn check_session(&mut self, i: u64, o: &Object, entry_type: Option<&str>) {
+        if self.session_broken {
+            return;
+        }
+        let sid = str_member(o, "session_id");
+        if i == 0 {
+            match sid {
+                Some(s) if !s.is_empty() => {
+                    self.session = Some(s.to_owned());
+                    self.epochs.push(s.to_owned());
+                }
+                _ => {
+                    self.session_failures.push(failure(
+                        SESSION_EPOCH_INVALID,
+                        Some(0),
+                        "entry 0: session_id must be a non-empty string",
+                    ));
+                    self.session_broken = true;
+                    return;
+                }
+            }
+        }
+        let current = self.session.clone().unwrap_or_default();
+        if sid != Some(current.as_str()) {
+            self.session_failures.push(failure(
+                SESSION_EPOCH_INVALID,
+                Some(i),
+                format!("entry {i}: session_id changes without a recorded session_reset"),
+            ));
+            self.session_broken = true;
+            self.session = None;
+            return;
+        }
+        if entry_type == Some("session_reset") {
+            let detail = o.get("detail").and_then(Value::as_object);
+            let closed = detail.and_then(|d| str_member(d, "closed_session_id"));
+            let next = detail.and_then(|d| str_member(d, "successor_session_id"));
+            match (closed, next) {
+                (Some(c), Some(n)) if c == current && !n.is_empty() => {
+                    self.session = Some(n.to_owned());
+                    self.epochs.push(n.to_owned());
+                }
+                _ => {
+                    self.session_failures.push(failure(
+                        SESSION_EPOCH_INVALID,
+                        Some(i),
+                        format!("entry {i}: session_reset does not name the current session and a successor"),
+                    ));
+                    self.session_broken = true;
+                    self.session = None;
+                }
+            }
+        }
+    }
+
+    fn count_call(&mut self, i: u64, o: &Object) {
+        let c = &mut self.counts;
+        c.total += 1;
+        match str_member(o, "policy_decision") {
+            Some("allow") => c.allowed += 1,
+            Some("deny" | "advisory_deny") => c.denied += 1,
+            Some("fault") => c.faulted += 1,
+            _ => {}
+        }
+        match o.get("tool_name") {
+            Some(Value::String(t)) => {
+                c.tools.insert(t.clone());
+            }
+            None | Some(Value::Null) => {}
+            Some(_) => self.tool_name_failures.push(failure(
+                CLAIM_MISMATCH,
+                Some(i),
+                format!("entry {i}: tool_name must be a string"),
+            )),
+        }
+    }
+
+    fn check_receipt(&mut self, i: u64, o: &Object) {
+        let ev = match o.get("external_execution_evidence") {
+            None | Some(Value::Null) => return,
+            Some(ev) => ev,
+        };
+        self.receipts_seen += 1;
+        let Some(keys) = self.ctx.evidence_keys else {
+            return;
+        };
+        match cmcp_receipt::external::verify(ev, str_member(o, "call_id"), keys) {
+            Ok(()) => self.receipts_ok += 1,
+            Err(e) => self.receipt_failures.push(failure(
+                EXTERNAL_EVIDENCE_VERIFICATION_FAILED,
+                Some(i),
+                format!("entry {i}: EXTERNAL_EVIDENCE_VERIFICATION_FAILED: {e}"),
+            )),
+        }
+    }
+
+    fn cross_check(&self, claim: &Claim, out: &mut Vec<BundleFailure>) {
+        let mut fail = |m: String| out.push(failure(CLAIM_MISMATCH, None, m));
+        let g = &claim.gateway;
+        let c = &self.counts;
+        let tt = claim.trace.tool_transcript.as_ref();
+        match tt {
+            None if c.total > 0 => {
+                fail("claim trace.tool_transcript is missing for a bundle with tool calls".into())
+            }
+            Some(t) if t.hash != format!("sha256:{}", g.audit_chain.tip) => {
+                fail("claim trace.tool_transcript.hash does not match gateway.audit_chain.tip".into())
+            }
+            _ => {}
+        }
+        let cc_ok = tt
+            .and_then(|t| t.call_count.as_ref())
+            .and_then(|n| n.as_i64())
+            == Some(c.total);
+        if !cc_ok {
+            fail("claim trace.tool_transcript.call_count does not match the bundle's tool calls".into());
+        }
+        let cs = &g.call_summary;
+        for (name, claimed, actual) in [
+            ("tool_calls_total", &cs.tool_calls_total, c.total),
+            ("tool_calls_allowed", &cs.tool_calls_allowed, c.allowed),
+            ("tool_calls_denied", &cs.tool_calls_denied, c.denied),
+            ("tool_calls_faulted", &cs.tool_calls_faulted, c.faulted),
+        ] {
+            if claimed.as_i64() != Some(actual) {
+                fail(format!("claim gateway.call_summary.{name} does not match the bundle's tool calls"));
+            }
+        }
+        let tools: Vec<&String> = c.tools.iter().collect();
+        if cs.tools_invoked.iter().collect::<Vec<_>>() != tools {
+            fail("claim gateway.call_summary.tools_invoked does not match the bundle's tool calls".into());
+        }
+        if !self.session_broken
+            && let Some(s) = &self.session
+            && *s != g.session_id
+        {
+            fail("claim gateway.session_id is not the session the bundle ends in".into());
+        }
+        let eq = |a: &str, b: Option<&String>| b.is_some_and(|b| ct_eq(a.as_bytes(), b.as_bytes()));
+        if !eq(&g.audit_chain.root, self.first_hash.as_ref()) {
+            fail("bundle root does not match claim gateway.audit_chain.root".into());
+        }
+        if !eq(&g.audit_chain.tip, self.last_hash.as_ref()) {
+            fail("bundle tip does not match claim gateway.audit_chain.tip".into());
+        }
+        if g.audit_chain.length.as_u64() != Some(self.index) {
+            fail(format!(
+                "bundle has {} entries, claim says {}",
+                self.index, g.audit_chain.length
+            ));
+        }
+    }
+
+    /// Finishes: claim cross-checks and the bundle signature.
+    /// `bundle_signature` and `bundle_session_id` are the bundle's members of those names.
+    pub fn finish(
+        self,
+        bundle_signature: Option<&Value>,
+        bundle_session_id: Option<&Value>,
+    ) -> BundleReport {
+        let entry_count = self.index;
+        let mut ledger = Ledger::new();
+        if let Some(s) = self.shape {
+            ledger.failed("audit_bundle.entries", FailureCode::ChainBroken, s.message.clone());
+            return BundleReport {
+                summary: BundleSummary {
+                    verified: false,
+                    entry_count,
+                    failures: vec![s],
+                },
+                ledger,
+            };
+        }
+        if entry_count == 0 {
+            let f = failure(BUNDLE_EMPTY, None, "bundle has no entries");
+            ledger.failed("audit_bundle.entries", FailureCode::ChainBroken, f.message.clone());
+            return BundleReport {
+                summary: BundleSummary {
+                    verified: false,
+                    entry_count,
+                    failures: vec![f],
+                },
+                ledger,
+            };
+        }
+        let mut failures: Vec<BundleFailure> = Vec::new();
+        failures.extend(self.chain_failures.iter().cloned());
+        failures.extend(self.session_failures.iter().cloned());
+        match bundle_session_id {
+            None => {}
+            Some(Value::String(s)) if self.epochs.contains(s) => {}
+            Some(_) => failures.push(failure(
+                BUNDLE_MALFORMED,
+                None,
+                "bundle.session_id does not name a session of the chain",
+            )),
+        }
+        if failures.is_empty() {
+            ledger.verified(
+                "audit_bundle.entries",
+                format!("{entry_count} entries hash and link from genesis"),
+            );
+        } else {
+            ledger.failed(
+                "audit_bundle.entries",
+                FailureCode::ChainBroken,
+                "entries do not hash, link or sequence correctly",
+            );
+        }
+
+        // Receipts.
+        if self.receipts_seen > 0 {
+            if self.ctx.evidence_keys.is_none() {
+                ledger.not_established(
+                    "audit_bundle.external_evidence",
+                    format!(
+                        "{} external execution evidence receipts present but no issuer key pinned (--evidence-key)",
+                        self.receipts_seen
+                    ),
+                );
+            } else if self.receipt_failures.is_empty() {
+                ledger.verified(
+                    "audit_bundle.external_evidence",
+                    format!("{} receipts verified under pinned issuer keys", self.receipts_ok),
+                );
+            } else {
+                ledger.failed(
+                    "audit_bundle.external_evidence",
+                    FailureCode::ChainBroken,
+                    format!("{} of {} receipts failed", self.receipt_failures.len(), self.receipts_seen),
+                );
+            }
+        }
+        failures.extend(self.receipt_failures.iter().cloned());
+
+        // Claim cross-checks.
+        let mut cross: Vec<BundleFailure> = self.tool_name_failures.clone();
+        if let Some(problem) = self.ctx.claim_problem {
+            cross.push(failure(CLAIM_NOT_AUTHENTIC, None, problem));
+        }
+        match self.ctx.claim {
+            Some(claim) => {
+                self.cross_check(claim, &mut cross);
+                if cross.is_empty() {
+                    ledger.verified(
+                        "audit_bundle.claim_binding",
+                        "bundle root, tip, length, transcript and call summary match the claim",
+                    );
+                } else {
+                    ledger.failed(
+                        "audit_bundle.claim_binding",
+                        FailureCode::ChainBroken,
+                        "bundle and claim disagree",
+                    );
+                }
+            }
+            None if cross.is_empty() => ledger.not_established(
+                "audit_bundle.claim_binding",
+                "no claim given to check the bundle against",
+            ),
+            None => ledger.failed(
+                "audit_bundle.claim_binding",
+                FailureCode::ChainBroken,
+                "the claim given with the bundle cannot vouch for it",
+            ),
+        }
+        failures.extend(cross);
+
+        // Signature.
+        let digest = self.hasher.finish();
+        let sig_ok = match (bundle_signature, self.ctx.claim_key) {
+            (None | Some(Value::Null), _) => {
+                let f = failure(BUNDLE_SIGNATURE_MISSING, None, "bundle_signature is missing");
+                ledger.failed("audit_bundle.signature", FailureCode::ChainBroken, f.message.clone());
+                failures.push(f);
+                false
+            }
+            (Some(_), None) => {
+                ledger.not_established(
+                    "audit_bundle.signature",
+                    "no authentic claim key to check bundle_signature against",
+                );
+                false
+            }
+            (Some(sig), Some(key)) => {
+                let ok = sig
+                    .as_str()
+                    .is_some_and(|s| key.verify_b64u(&digest, s).is_ok());
+                if ok {
+                    ledger.verified(
+                        "audit_bundle.signature",
+                        "Ed25519 signature over SHA-256 of the canonical entries verifies under the claim key",
+                    );
+                } else {
+                    let f = failure(
+                        BUNDLE_SIGNATURE_INVALID,
+                        None,
+                        "bundle_signature does not verify under the claim key",
+                    );
+                    ledger.failed("audit_bundle.signature", FailureCode::ChainBroken, f.message.clone());
+                    failures.push(f);
+                }
+                ok
+            }
+        };
+        ledger.detail("audit_bundle.entries_digest", hex_encode(&digest));
+        BundleReport {
+            summary: BundleSummary {
+                verified: failures.is_empty() && sig_ok,
+                entry_count,
+                failures,
+            },
+            ledger,
+        }
+    }
+}
+
+/// Why bundle bytes could not be read.
+pub type BundleParseError = cmcp_json::ParseError;
+
+/// Parses bundle bytes strictly.
+pub fn parse_bundle(bytes: &[u8]) -> Result<Value, BundleParseError> {
+    cmcp_json::parse_with(
+        bytes,
+        Limits {
+            max_bytes: MAX_BUNDLE_BYTES,
+            max_depth: MAX_ENTRY_DEPTH,
+            max_int_digits: 4300,
+        },
+    )
+}
+
+/// Verifies a parsed bundle.
+///
+/// ```
+/// use cmcp_chain::{verify_bundle, BundleContext, codes};
+/// let b = cmcp_json::parse(br#"{"entries":[]}"#).unwrap();
+/// let r = verify_bundle(&b, BundleContext::default());
+/// assert_eq!(r.summary.failures[0].code, codes::BUNDLE_EMPTY);
+/// ```
+pub fn verify_bundle(bundle: &Value, ctx: BundleContext<'_>) -> BundleReport {
+    let mut v = ChainVerifier::new(ctx);
+    let Some(o) = bundle.as_object() else {
+        v.malformed("bundle is not an object");
+        return v.finish(None, None);
+    };
+    for (k, _) in o.iter() {
+        if !matches!(k, "session_id" | "entries" | "bundle_signature") {
+            v.malformed(format!("bundle has an unexpected member {k:?}"));
+        }
+    }
+    match o.get("entries") {
+        None => {}
+        Some(Value::Array(items)) => {
+            for e in items {
+                v.push(e);
+            }
+        }
+        Some(_) => v.malformed("bundle.entries is not an array"),
+    }
+    v.finish(o.get("bundle_signature"), o.get("session_id"))
+}
+
+/// Parses and verifies bundle bytes; unparseable bytes are a malformed bundle.
+pub fn verify_bundle_bytes(bytes: &[u8], ctx: BundleContext<'_>) -> BundleReport {
+    match parse_bundle(bytes) {
+        Ok(v) => verify_bundle(&v, ctx),
+        Err(e) => {
+            let mut v = ChainVerifier::new(ctx);
+            v.malformed(format!("bundle is not acceptable JSON: {e}"));
+            v.finish(None, None)
+        }
+    }
+}
