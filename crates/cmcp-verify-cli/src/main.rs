@@ -1,1 +1,180 @@
-fn main() {}
+//! `cmcp-verify`: verify cMCP TRACE Claims, audit bundles and platform evidence.
+//!
+//! Exit status: 0 verified, 1 partially verified, 2 unverified, 3 usage error
+//! or unreadable input.
+
+mod args;
+
+use args::{Cli, Command, CommonArgs, Format};
+use clap::Parser as _;
+use cmcp_verify::json::encoding::{b64u_decode, hex_decode};
+use cmcp_verify::{EvidenceInput, VerificationResult, Verifier, output};
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+/// Largest input file read.
+const MAX_INPUT_BYTES: u64 = 1 << 30;
+
+fn usage(msg: impl std::fmt::Display) -> ExitCode {
+    eprintln!("cmcp-verify: {msg}");
+    ExitCode::from(3)
+}
+
+fn read_file(path: &std::path::Path) -> Result<Vec<u8>, String> {
+    let meta =
+        std::fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    if meta.len() > MAX_INPUT_BYTES {
+        return Err(format!(
+            "{} is over the {MAX_INPUT_BYTES}-byte input cap",
+            path.display()
+        ));
+    }
+    std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+fn emit(r: &VerificationResult, format: Format) -> ExitCode {
+    let text = match format {
+        Format::Json => {
+            let mut s = output::to_json_line(r);
+            s.push('\n');
+            s
+        }
+        Format::Text => {
+            let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            output::to_text(r, colour)
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    // A closed pipe is not a verdict change; the exit status still carries it.
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.flush();
+    ExitCode::from(r.status.exit_code())
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => 0,
+                _ => 3,
+            };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match run(cli) {
+        Ok(code) => code,
+        Err(msg) => usage(msg),
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode, String> {
+    match cli.command {
+        Command::Claim {
+            claim,
+            bundle,
+            common,
+        } => {
+            let opts = common.options(read_file)?;
+            let verifier = verifier(&common);
+            let claim_bytes = read_file(&claim)?;
+            let bundle_bytes = bundle.as_deref().map(read_file).transpose()?;
+            let r = verifier.verify_claim(&claim_bytes, bundle_bytes.as_deref(), &opts);
+            Ok(emit(&r, common.format))
+        }
+        Command::Bundle {
+            bundle,
+            claim,
+            common,
+        } => {
+            let opts = common.options(read_file)?;
+            let verifier = verifier(&common);
+            let bundle_bytes = read_file(&bundle)?;
+            let claim_bytes = claim.as_deref().map(read_file).transpose()?;
+            let r = verifier.verify_bundle(&bundle_bytes, claim_bytes.as_deref(), &opts);
+            Ok(emit(&r, common.format))
+        }
+        Command::Evidence {
+            platform,
+            evidence,
+            nonce,
+            common,
+        } => {
+            let opts = common.options(read_file)?;
+            let verifier = verifier(&common);
+            let nonce = hex_decode(&nonce).map_err(|_| "--nonce must be hex".to_owned())?;
+            let nonce_ok = nonce.len() == 64 || (platform == "tpm2" && nonce.len() == 32);
+            if !nonce_ok {
+                return Err(format!(
+                    "--nonce must be 64 bytes{} (got {})",
+                    if platform == "tpm2" {
+                        " or 32 bytes"
+                    } else {
+                        ""
+                    },
+                    nonce.len()
+                ));
+            }
+            let bytes = read_file(&evidence)?;
+            let blobs = EvidenceFile::read(&bytes)?;
+            let input = EvidenceInput {
+                platform: &platform,
+                claimed_measurement: None,
+                nonce: Some(&nonce),
+                key_thumbprint: None,
+                raw_evidence: blobs.raw.as_deref(),
+                quote_signature: blobs.quote_signature.as_deref(),
+                cert_chain: blobs.cert_chain.as_deref(),
+                ek_cert_chain: blobs.ek_cert_chain.as_deref(),
+            };
+            let r = verifier.verify_evidence(&input, &opts);
+            Ok(emit(&r, common.format))
+        }
+    }
+}
+
+fn verifier(_common: &CommonArgs) -> Verifier {
+    Verifier::new()
+}
+
+/// Evidence for the `evidence` command: either raw bytes (the evidence blob
+/// itself) or a JSON object shaped like `gateway.attestation_evidence`
+/// (members base64url).
+#[derive(Default)]
+struct EvidenceFile {
+    raw: Option<Vec<u8>>,
+    quote_signature: Option<Vec<u8>>,
+    cert_chain: Option<Vec<u8>>,
+    ek_cert_chain: Option<Vec<u8>>,
+}
+
+impl EvidenceFile {
+    fn read(bytes: &[u8]) -> Result<EvidenceFile, String> {
+        let looks_json = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
+        if !looks_json {
+            return Ok(EvidenceFile {
+                raw: Some(bytes.to_vec()),
+                ..EvidenceFile::default()
+            });
+        }
+        let v = cmcp_verify::json::parse(bytes).map_err(|e| format!("evidence JSON: {e}"))?;
+        let o = v.as_object().ok_or("evidence JSON must be an object")?;
+        let mut f = EvidenceFile::default();
+        for (k, val) in o.iter() {
+            let text = val
+                .as_str()
+                .ok_or_else(|| format!("evidence member {k} must be a string"))?;
+            let decoded = b64u_decode(text)
+                .map_err(|_| format!("evidence member {k} is not canonical base64url"))?;
+            match k {
+                "raw_evidence" => f.raw = Some(decoded),
+                "quote_signature" => f.quote_signature = Some(decoded),
+                "cert_chain" => f.cert_chain = Some(decoded),
+                "ek_cert_chain" => f.ek_cert_chain = Some(decoded),
+                other => return Err(format!("unknown evidence member {other}")),
+            }
+        }
+        Ok(f)
+    }
+}

@@ -1,1 +1,176 @@
-//! Verifier for cMCP TRACE Claims: the public API of every layer in one place
+//! cmcp-verify: check a cMCP TRACE Claim (and its audit bundle) without
+//! trusting the operator.
+//!
+//! This crate is a thin façade: it re-exports each layer and wires the
+//! platform verifiers into claim verification.
+//!
+//! ```
+//! use cmcp_verify::{Verifier, VerifyOptions, Timestamp, Status};
+//! let opts = VerifyOptions::at(Timestamp::parse_rfc3339("2026-12-01T00:00:00Z").unwrap());
+//! let result = Verifier::new().verify_claim(b"not json", None, &opts);
+//! assert_eq!(result.status, Status::Unverified);
+//! assert_eq!(result.failure_reason.unwrap().as_str(), "CLAIM_MALFORMED");
+//! ```
+
+pub mod output;
+
+pub use cmcp_chain as chain;
+pub use cmcp_claim as claim;
+pub use cmcp_json as json;
+pub use cmcp_policy as policy;
+pub use cmcp_receipt as receipt;
+
+pub use cmcp_policy::{
+    BundleFailure, BundleSummary, Digest, EvidenceInput, FailureCode, Ledger, Outcome,
+    PlatformVerifier, Status, Timestamp, TrustInputs, VerificationResult, VerifyContext,
+    VerifyOptions, decide,
+};
+
+use cmcp_chain::{BundleContext, verify_bundle_bytes};
+use cmcp_claim::verify_claim_bytes;
+
+/// Claim and bundle verification with a set of platform verifiers.
+#[derive(Default)]
+pub struct Verifier {
+    platforms: Vec<Box<dyn PlatformVerifier>>,
+}
+
+impl Verifier {
+    /// A verifier with no hardware platform support: hardware claims are
+    /// `not_established` (never verified).
+    pub fn new() -> Self {
+        Verifier::default()
+    }
+
+    /// Adds a platform verifier (consulted in the order added).
+    pub fn with_platform(mut self, p: Box<dyn PlatformVerifier>) -> Self {
+        self.platforms.push(p);
+        self
+    }
+
+    fn platform_refs(&self) -> Vec<&dyn PlatformVerifier> {
+        self.platforms.iter().map(|b| b.as_ref()).collect()
+    }
+
+    /// Verifies claim bytes and, when given, the audit bundle that belongs to it.
+    /// A failing bundle makes the whole result `unverified`.
+    pub fn verify_claim(
+        &self,
+        claim: &[u8],
+        bundle: Option<&[u8]>,
+        opts: &VerifyOptions,
+    ) -> VerificationResult {
+        let check = verify_claim_bytes(claim, opts, &self.platform_refs());
+        let mut ledger = check.ledger;
+        let mut required: Vec<&str> = cmcp_claim::REQUIRED_FIELDS.to_vec();
+        let mut summary = None;
+        if let Some(b) = bundle {
+            let problem = claim_problem(check.claim.is_some(), check.verified_key.is_some());
+            let ctx = BundleContext {
+                claim: check.claim.as_ref(),
+                claim_key: check.verified_key.as_ref(),
+                claim_problem: problem,
+                evidence_keys: evidence_keys(opts),
+            };
+            let report = verify_bundle_bytes(b, ctx);
+            ledger.extend(report.ledger);
+            required.extend_from_slice(cmcp_chain::REQUIRED_FIELDS);
+            summary = Some(report.summary);
+        }
+        let (status, failure_reason) = decide(&ledger, &required);
+        VerificationResult {
+            status,
+            failure_reason,
+            ledger,
+            attestation_age_seconds: check.attestation_age_seconds,
+            is_attestation_fresh: check.is_attestation_fresh,
+            bundle: summary,
+        }
+    }
+
+    /// Verifies an audit bundle, against its claim when given (the claim's
+    /// schema and signature are checked so that its key can vouch for the bundle).
+    pub fn verify_bundle(
+        &self,
+        bundle: &[u8],
+        claim: Option<&[u8]>,
+        opts: &VerifyOptions,
+    ) -> VerificationResult {
+        let check = claim.map(|c| verify_claim_bytes(c, opts, &[]));
+        let problem = check
+            .as_ref()
+            .and_then(|c| claim_problem(c.claim.is_some(), c.verified_key.is_some()));
+        let ctx = BundleContext {
+            claim: check.as_ref().and_then(|c| c.claim.as_ref()),
+            claim_key: check.as_ref().and_then(|c| c.verified_key.as_ref()),
+            claim_problem: problem,
+            evidence_keys: evidence_keys(opts),
+        };
+        let report = verify_bundle_bytes(bundle, ctx);
+        let (status, failure_reason) = decide(&report.ledger, cmcp_chain::REQUIRED_FIELDS);
+        VerificationResult {
+            status,
+            failure_reason,
+            ledger: report.ledger,
+            attestation_age_seconds: -1,
+            is_attestation_fresh: false,
+            bundle: Some(report.summary),
+        }
+    }
+
+    /// Checks one platform's evidence alone, as claim verification would.
+    /// `verified` when the evidence is authentic, bound to the nonce, and passes appraisal.
+    pub fn verify_evidence(
+        &self,
+        input: &EvidenceInput<'_>,
+        opts: &VerifyOptions,
+    ) -> VerificationResult {
+        let mut ledger = Ledger::new();
+        let ctx = VerifyContext {
+            now: opts.now,
+            future_skew_seconds: opts.future_skew_seconds,
+            trust: &opts.trust,
+        };
+        match self.platforms.iter().find(|p| p.supports(input.platform)) {
+            Some(p) => p.verify(input, &ctx, &mut ledger),
+            None => ledger.not_established(
+                "hardware_attestation",
+                format!(
+                    "no {} evidence verifier is built into this verifier",
+                    input.platform
+                ),
+            ),
+        }
+        if ledger.outcome_of("hardware_attestation").is_none() {
+            ledger.not_established(
+                "hardware_attestation",
+                "the platform verifier recorded no outcome",
+            );
+        }
+        let (status, failure_reason) = decide(&ledger, &["hardware_attestation"]);
+        VerificationResult {
+            status,
+            failure_reason,
+            ledger,
+            attestation_age_seconds: -1,
+            is_attestation_fresh: false,
+            bundle: None,
+        }
+    }
+}
+
+fn claim_problem(parsed: bool, key: bool) -> Option<&'static str> {
+    match (parsed, key) {
+        (false, _) => Some(
+            "the claim given with the bundle is malformed, so its key cannot vouch for the bundle",
+        ),
+        (true, false) => Some(
+            "the claim given with the bundle is not authentic (its signature does not verify under a strict Ed25519 key)",
+        ),
+        (true, true) => None,
+    }
+}
+
+fn evidence_keys(opts: &VerifyOptions) -> Option<&std::collections::BTreeMap<String, [u8; 32]>> {
+    (!opts.evidence_keys.is_empty()).then_some(&opts.evidence_keys)
+}

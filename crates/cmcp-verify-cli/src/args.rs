@@ -1,0 +1,228 @@
+//! Command-line arguments.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use cmcp_verify::json::encoding::hex_decode;
+use cmcp_verify::{Digest, Timestamp, TrustInputs, VerifyOptions};
+use std::path::{Path, PathBuf};
+
+/// Verify cMCP TRACE Claims, audit bundles and platform evidence.
+#[derive(Parser, Debug)]
+#[command(name = "cmcp-verify", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Verify a TRACE Claim (and optionally its audit bundle).
+    Claim {
+        /// The claim JSON file.
+        claim: PathBuf,
+        /// The audit bundle exported with the claim.
+        #[arg(long)]
+        bundle: Option<PathBuf>,
+        #[command(flatten)]
+        common: CommonArgs,
+    },
+    /// Verify an audit bundle (against its claim when given).
+    Bundle {
+        /// The audit bundle JSON file.
+        bundle: PathBuf,
+        /// The claim the bundle belongs to.
+        #[arg(long)]
+        claim: Option<PathBuf>,
+        #[command(flatten)]
+        common: CommonArgs,
+    },
+    /// Verify one platform's evidence alone.
+    Evidence {
+        /// Platform (amd-sev-snp, azure-cvm-sev-snp, intel-tdx, tpm2).
+        #[arg(long)]
+        platform: String,
+        /// Evidence file: raw evidence bytes, or a JSON object shaped like
+        /// gateway.attestation_evidence (base64url members).
+        #[arg(long)]
+        evidence: PathBuf,
+        /// The claim's 64-byte nonce in hex (tpm2: 32 bytes also accepted).
+        #[arg(long)]
+        nonce: String,
+        #[command(flatten)]
+        common: CommonArgs,
+    },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct CommonArgs {
+    /// Approved policy bundle hash (sha256:<hex>, sha384:<hex> or bare hex).
+    #[arg(long)]
+    pub policy_hash: Option<String>,
+    /// Approved tool catalog hash.
+    #[arg(long)]
+    pub catalog_hash: Option<String>,
+    /// Approved launch measurement (repeatable).
+    #[arg(long)]
+    pub launch_measurement: Vec<String>,
+    /// Expected raw 32-byte gateway measurement, hex.
+    #[arg(long)]
+    pub gateway_measurement: Option<String>,
+    /// Pinned gateway public key (raw Ed25519, hex).
+    #[arg(long)]
+    pub trusted_key: Option<String>,
+    /// Maximum attestation age in seconds.
+    #[arg(long, default_value_t = 86_400)]
+    pub max_age: u64,
+    /// Verification time (RFC 3339); default: the system clock.
+    #[arg(long)]
+    pub now: Option<String>,
+    /// Trust store: `builtin` (embedded vendor roots) or a directory of PEM files
+    /// in amd/, intel/ and tpm/ subdirectories.
+    #[arg(long)]
+    pub trust_store: Option<String>,
+    /// Pinned AMD ARK (PEM file).
+    #[arg(long)]
+    pub ark: Vec<PathBuf>,
+    /// Pinned Intel SGX root CA (PEM file).
+    #[arg(long)]
+    pub intel_root: Vec<PathBuf>,
+    /// Pinned TPM CA (PEM file).
+    #[arg(long)]
+    pub tpm_ca: Vec<PathBuf>,
+    /// External evidence issuer key: KEYID=HEX (KEYID = hex SHA-256 of the key; repeatable).
+    #[arg(long)]
+    pub evidence_key: Vec<String>,
+    /// Relying-party appraisal policy file (JSON).
+    #[arg(long)]
+    pub policy: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+fn pem_dir(
+    dir: &Path,
+    sub: &str,
+    read: &dyn Fn(&Path) -> Result<Vec<u8>, String>,
+) -> Result<Vec<Vec<u8>>, String> {
+    let d = dir.join(sub);
+    if !d.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&d)
+        .map_err(|e| format!("cannot read {}: {e}", d.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file())
+        .collect();
+    paths.sort();
+    paths.iter().map(|p| read(p)).collect()
+}
+
+impl CommonArgs {
+    /// Builds verification options; errors are usage errors.
+    pub fn options(
+        &self,
+        read: impl Fn(&Path) -> Result<Vec<u8>, String>,
+    ) -> Result<VerifyOptions, String> {
+        let now = match &self.now {
+            Some(t) => Timestamp::parse_rfc3339(t).map_err(|e| format!("--now: {e}"))?,
+            None => Timestamp::now(),
+        };
+        let mut o = VerifyOptions::at(now);
+        o.max_age_seconds = self.max_age;
+        let digest = |flag: &str, s: &str| Digest::parse_pin(s).map_err(|e| format!("{flag}: {e}"));
+        o.policy_hash = self
+            .policy_hash
+            .as_deref()
+            .map(|s| digest("--policy-hash", s))
+            .transpose()?;
+        o.catalog_hash = self
+            .catalog_hash
+            .as_deref()
+            .map(|s| digest("--catalog-hash", s))
+            .transpose()?;
+        if !self.launch_measurement.is_empty() {
+            o.launch_measurements = Some(
+                self.launch_measurement
+                    .iter()
+                    .map(|s| digest("--launch-measurement", s))
+                    .collect::<Result<_, _>>()?,
+            );
+        }
+        let hex32 = |flag: &str, s: &str| -> Result<[u8; 32], String> {
+            let s = s
+                .strip_prefix("0x")
+                .or_else(|| s.strip_prefix("0X"))
+                .unwrap_or(s);
+            let s = s.strip_prefix("sha256:").unwrap_or(s);
+            hex_decode(s)
+                .ok()
+                .and_then(|b| <[u8; 32]>::try_from(b).ok())
+                .ok_or_else(|| format!("{flag} must be 32 bytes of hex"))
+        };
+        o.gateway_measurement = self
+            .gateway_measurement
+            .as_deref()
+            .map(|s| hex32("--gateway-measurement", s))
+            .transpose()?;
+        o.trusted_key = self
+            .trusted_key
+            .as_deref()
+            .map(|s| hex32("--trusted-key", s))
+            .transpose()?;
+        for kv in &self.evidence_key {
+            let (id, key) = kv
+                .split_once('=')
+                .ok_or_else(|| "--evidence-key must be KEYID=HEX".to_owned())?;
+            let key = hex32("--evidence-key", key)?;
+            o.evidence_keys.insert(id.to_ascii_lowercase(), key);
+        }
+        let mut trust = TrustInputs::default();
+        match self.trust_store.as_deref() {
+            None => {}
+            Some("builtin") => trust.builtin_roots = true,
+            Some(dir) => {
+                let d = Path::new(dir);
+                if !d.is_dir() {
+                    return Err(format!(
+                        "--trust-store: {dir} is neither `builtin` nor a directory"
+                    ));
+                }
+                trust.amd_ark = pem_dir(d, "amd", &read)?;
+                trust.intel_root = pem_dir(d, "intel", &read)?;
+                trust.tpm_ca = pem_dir(d, "tpm", &read)?;
+            }
+        }
+        for p in &self.ark {
+            trust.amd_ark.push(read(p)?);
+        }
+        for p in &self.intel_root {
+            trust.intel_root.push(read(p)?);
+        }
+        for p in &self.tpm_ca {
+            trust.tpm_ca.push(read(p)?);
+        }
+        o.trust = trust;
+        if let Some(p) = &self.policy {
+            let bytes = read(p)?;
+            let v = cmcp_verify::json::parse(&bytes).map_err(|e| format!("--policy: {e}"))?;
+            let obj = v
+                .as_object()
+                .ok_or("--policy: the policy file must be a JSON object")?;
+            for (k, _) in obj.iter() {
+                if !matches!(k, "sev_snp" | "azure_cvm" | "tdx" | "tpm") {
+                    return Err(format!(
+                        "--policy: unknown section {k:?} (sections: sev_snp, azure_cvm, tdx, tpm)"
+                    ));
+                }
+            }
+            o.appraisal = Some(v);
+        }
+        Ok(o)
+    }
+}
