@@ -334,9 +334,9 @@ impl<'a> ChainVerifier<'a> {
             None if c.total > 0 => {
                 fail("claim trace.tool_transcript is missing for a bundle with tool calls".into())
             }
-            Some(t) if t.hash != format!("sha256:{}", g.audit_chain.tip) => {
-                fail("claim trace.tool_transcript.hash does not match gateway.audit_chain.tip".into())
-            }
+            Some(t) if t.hash != format!("sha256:{}", g.audit_chain.tip) => fail(
+                "claim trace.tool_transcript.hash does not match gateway.audit_chain.tip".into(),
+            ),
             _ => {}
         }
         let cc_ok = tt
@@ -344,7 +344,10 @@ impl<'a> ChainVerifier<'a> {
             .and_then(|n| n.as_i64())
             == Some(c.total);
         if !cc_ok {
-            fail("claim trace.tool_transcript.call_count does not match the bundle's tool calls".into());
+            fail(
+                "claim trace.tool_transcript.call_count does not match the bundle's tool calls"
+                    .into(),
+            );
         }
         let cs = &g.call_summary;
         for (name, claimed, actual) in [
@@ -354,12 +357,17 @@ impl<'a> ChainVerifier<'a> {
             ("tool_calls_faulted", &cs.tool_calls_faulted, c.faulted),
         ] {
             if claimed.as_i64() != Some(actual) {
-                fail(format!("claim gateway.call_summary.{name} does not match the bundle's tool calls"));
+                fail(format!(
+                    "claim gateway.call_summary.{name} does not match the bundle's tool calls"
+                ));
             }
         }
         let tools: Vec<&String> = c.tools.iter().collect();
         if cs.tools_invoked.iter().collect::<Vec<_>>() != tools {
-            fail("claim gateway.call_summary.tools_invoked does not match the bundle's tool calls".into());
+            fail(
+                "claim gateway.call_summary.tools_invoked does not match the bundle's tool calls"
+                    .into(),
+            );
         }
         if !self.session_broken
             && let Some(s) = &self.session
@@ -392,7 +400,11 @@ impl<'a> ChainVerifier<'a> {
         let entry_count = self.index;
         let mut ledger = Ledger::new();
         if let Some(s) = self.shape {
-            ledger.failed("audit_bundle.entries", FailureCode::ChainBroken, s.message.clone());
+            ledger.failed(
+                "audit_bundle.entries",
+                FailureCode::ChainBroken,
+                s.message.clone(),
+            );
             return BundleReport {
                 summary: BundleSummary {
                     verified: false,
@@ -404,7 +416,11 @@ impl<'a> ChainVerifier<'a> {
         }
         if entry_count == 0 {
             let f = failure(BUNDLE_EMPTY, None, "bundle has no entries");
-            ledger.failed("audit_bundle.entries", FailureCode::ChainBroken, f.message.clone());
+            ledger.failed(
+                "audit_bundle.entries",
+                FailureCode::ChainBroken,
+                f.message.clone(),
+            );
             return BundleReport {
                 summary: BundleSummary {
                     verified: false,
@@ -452,13 +468,20 @@ impl<'a> ChainVerifier<'a> {
             } else if self.receipt_failures.is_empty() {
                 ledger.verified(
                     "audit_bundle.external_evidence",
-                    format!("{} receipts verified under pinned issuer keys", self.receipts_ok),
+                    format!(
+                        "{} receipts verified under pinned issuer keys",
+                        self.receipts_ok
+                    ),
                 );
             } else {
                 ledger.failed(
                     "audit_bundle.external_evidence",
                     FailureCode::ChainBroken,
-                    format!("{} of {} receipts failed", self.receipt_failures.len(), self.receipts_seen),
+                    format!(
+                        "{} of {} receipts failed",
+                        self.receipt_failures.len(),
+                        self.receipts_seen
+                    ),
                 );
             }
         }
@@ -501,8 +524,16 @@ impl<'a> ChainVerifier<'a> {
         let digest = self.hasher.finish();
         let sig_ok = match (bundle_signature, self.ctx.claim_key) {
             (None | Some(Value::Null), _) => {
-                let f = failure(BUNDLE_SIGNATURE_MISSING, None, "bundle_signature is missing");
-                ledger.failed("audit_bundle.signature", FailureCode::ChainBroken, f.message.clone());
+                let f = failure(
+                    BUNDLE_SIGNATURE_MISSING,
+                    None,
+                    "bundle_signature is missing",
+                );
+                ledger.failed(
+                    "audit_bundle.signature",
+                    FailureCode::ChainBroken,
+                    f.message.clone(),
+                );
                 failures.push(f);
                 false
             }
@@ -528,7 +559,11 @@ impl<'a> ChainVerifier<'a> {
                         None,
                         "bundle_signature does not verify under the claim key",
                     );
-                    ledger.failed("audit_bundle.signature", FailureCode::ChainBroken, f.message.clone());
+                    ledger.failed(
+                        "audit_bundle.signature",
+                        FailureCode::ChainBroken,
+                        f.message.clone(),
+                    );
                     failures.push(f);
                 }
                 ok

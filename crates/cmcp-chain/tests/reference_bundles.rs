@@ -1,4 +1,9 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 //! Bundles the reference gateway exported verify against their claims.
 
 use cmcp_chain::{BundleContext, verify_bundle_bytes};
@@ -7,7 +12,8 @@ use cmcp_policy::{Timestamp, VerifyOptions};
 use std::path::PathBuf;
 
 fn fixtures() -> Option<PathBuf> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/reference-gateway");
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/fixtures/reference-gateway");
     if p.is_dir() {
         Some(p)
     } else {
@@ -31,9 +37,14 @@ fn reference_bundles_verify() {
             evidence_keys: None,
         };
         let r = verify_bundle_bytes(&bundle, ctx);
-        assert!(r.summary.failures.is_empty(), "{name}: {:#?}", r.summary.failures);
+        assert!(
+            r.summary.failures.is_empty(),
+            "{name}: {:#?}",
+            r.summary.failures
+        );
         assert!(r.summary.verified, "{name}");
-        let expected: serde_like::Expected = serde_like::read(&dir.join(name).join("expected.json"));
+        let expected: serde_like::Expected =
+            serde_like::read(&dir.join(name).join("expected.json"));
         assert_eq!(r.summary.entry_count, expected.entry_count, "{name}");
         if count > 0 {
             assert_eq!(r.summary.entry_count, count);
@@ -48,7 +59,15 @@ mod serde_like {
     pub fn read(p: &std::path::Path) -> Expected {
         let v = cmcp_json::parse(&std::fs::read(p).unwrap()).unwrap();
         Expected {
-            entry_count: v.get("bundle").unwrap().get("entry_count").unwrap().as_int().unwrap().as_u64().unwrap(),
+            entry_count: v
+                .get("bundle")
+                .unwrap()
+                .get("entry_count")
+                .unwrap()
+                .as_int()
+                .unwrap()
+                .as_u64()
+                .unwrap(),
         }
     }
 }

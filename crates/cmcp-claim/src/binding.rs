@@ -86,7 +86,8 @@ impl StrictKey {
     /// assert!(StrictKey::from_bytes(&identity).is_err());
     /// ```
     pub fn from_bytes(bytes: &[u8; 32]) -> Result<StrictKey, Ed25519Error> {
-        let vk = ed25519_dalek::VerifyingKey::from_bytes(bytes).map_err(|_| Ed25519Error::BadKey)?;
+        let vk =
+            ed25519_dalek::VerifyingKey::from_bytes(bytes).map_err(|_| Ed25519Error::BadKey)?;
         if vk.to_edwards().compress().to_bytes() != *bytes {
             return Err(Ed25519Error::BadKey);
         }

@@ -13,8 +13,8 @@ mod verify;
 
 pub use model::{
     AgentIdentity, AttestationEvidence, AuditChainSummary, CMCP_VERSION, CallSummary, Claim,
-    EAT_PROFILE, Gateway, Jwk, PLATFORMS, PolicyInfo, Runtime, SchemaError, ToolTranscript,
-    TranscriptEntry, Trace,
+    EAT_PROFILE, Gateway, Jwk, PLATFORMS, PolicyInfo, Runtime, SchemaError, ToolTranscript, Trace,
+    TranscriptEntry,
 };
 pub use schema::{Seg, Violation, ViolationKind};
 pub use verify::{

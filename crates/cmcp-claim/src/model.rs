@@ -381,7 +381,13 @@ fn trace(w: &mut Walker, v: &Value) -> Option<Trace> {
 fn runtime(w: &mut Walker, v: &Value) -> Option<Runtime> {
     w.object(
         v,
-        &["platform", "measurement", "rim_uri", "nonce", "firmware_version"],
+        &[
+            "platform",
+            "measurement",
+            "rim_uri",
+            "nonce",
+            "firmware_version",
+        ],
         true,
         |o| {
             let platform = o.one_of("platform", Required, PLATFORMS);
@@ -512,7 +518,9 @@ fn jwk(w: &mut Walker, v: &Value) -> Option<Jwk> {
         return None;
     }
     if missing_material {
-        w.push(ViolationKind::Rule("lacks the key material its kty requires"));
+        w.push(ViolationKind::Rule(
+            "lacks the key material its kty requires",
+        ));
         return None;
     }
     Some(Jwk { kty, crv, x, kid })
@@ -621,12 +629,8 @@ fn agent_identity(w: &mut Walker, v: &Value) -> Option<AgentIdentity> {
             let issuer_key_id = o.string("issuer_key_id", Required);
             let policy_bundle_hash = o.string("policy_bundle_hash", Required);
             let tool_catalog_hash = o.string("tool_catalog_hash", Required);
-            let intent_hash = o.pattern(
-                "intent_hash",
-                Nullable,
-                "sha256:<64 hex>",
-                is_sha256_digest,
-            );
+            let intent_hash =
+                o.pattern("intent_hash", Nullable, "sha256:<64 hex>", is_sha256_digest);
             let agent_key_thumbprint = o.pattern(
                 "agent_key_thumbprint",
                 Nullable,
@@ -723,7 +727,11 @@ fn gateway(w: &mut Walker, v: &Value) -> Option<Gateway> {
             let _call_log = o.member("call_log_summary", Nullable, |w, v| {
                 w.object(
                     v,
-                    &["total_calls", "tools_called", "suspicious_sequences_detected"],
+                    &[
+                        "total_calls",
+                        "tools_called",
+                        "suspicious_sequences_detected",
+                    ],
                     true,
                     |o| {
                         let a = o.int("total_calls", Required);
@@ -735,7 +743,8 @@ fn gateway(w: &mut Walker, v: &Value) -> Option<Gateway> {
                 .flatten()
             });
             let agent_identity = o.member("agent_identity", Nullable, agent_identity);
-            let kill_switch_triggered = o.boolean("kill_switch_triggered", NotNull).unwrap_or(false);
+            let kill_switch_triggered =
+                o.boolean("kill_switch_triggered", NotNull).unwrap_or(false);
             let _kill_switch = o.member("kill_switch", Nullable, |w, v| {
                 w.object(
                     v,
@@ -762,7 +771,12 @@ fn gateway(w: &mut Walker, v: &Value) -> Option<Gateway> {
             let attestation_evidence = o.member("attestation_evidence", Nullable, |w, v| {
                 w.object(
                     v,
-                    &["raw_evidence", "quote_signature", "cert_chain", "ek_cert_chain"],
+                    &[
+                        "raw_evidence",
+                        "quote_signature",
+                        "cert_chain",
+                        "ek_cert_chain",
+                    ],
                     true,
                     |o| AttestationEvidence {
                         raw_evidence: o.string("raw_evidence", Nullable),

@@ -155,21 +155,22 @@ impl<'v> Obj<'_, 'v> {
         f: impl FnOnce(&mut Walker, &'v Value) -> Option<T>,
     ) -> Option<T> {
         let o = self.o;
-        self.w.enter(Seg::Key(name.to_owned()), |w| match o.get(name) {
-            None => {
-                if presence == Presence::Required {
-                    w.push(ViolationKind::Missing);
+        self.w
+            .enter(Seg::Key(name.to_owned()), |w| match o.get(name) {
+                None => {
+                    if presence == Presence::Required {
+                        w.push(ViolationKind::Missing);
+                    }
+                    None
                 }
-                None
-            }
-            Some(Value::Null) => {
-                if presence != Presence::Nullable {
-                    w.push(ViolationKind::Null);
+                Some(Value::Null) => {
+                    if presence != Presence::Nullable {
+                        w.push(ViolationKind::Null);
+                    }
+                    None
                 }
-                None
-            }
-            Some(v) => f(w, v),
-        })
+                Some(v) => f(w, v),
+            })
     }
 
     pub(crate) fn string(&mut self, name: &str, presence: Presence) -> Option<String> {
@@ -271,7 +272,9 @@ pub(crate) fn array<T>(
 
 /// `^sha(256:[0-9a-f]{64}|384:[0-9a-f]{96})$`
 pub(crate) fn is_digest(s: &str) -> bool {
-    let hex_ok = |h: &str, n: usize| h.len() == n && h.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+    let hex_ok = |h: &str, n: usize| {
+        h.len() == n && h.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    };
     if let Some(h) = s.strip_prefix("sha256:") {
         hex_ok(h, 64)
     } else if let Some(h) = s.strip_prefix("sha384:") {

@@ -212,14 +212,20 @@ fn check_signature(claim: &Claim, l: &mut Ledger) -> Option<StrictKey> {
     let raw = match decode_x(x) {
         Ok(r) => r,
         Err(e) => {
-            fail(l, format!("trace.cnf.jwk.x must be 32 bytes of canonical unpadded base64url: {e}"));
+            fail(
+                l,
+                format!("trace.cnf.jwk.x must be 32 bytes of canonical unpadded base64url: {e}"),
+            );
             return None;
         }
     };
     let key = match StrictKey::from_bytes(&raw) {
         Ok(k) => k,
         Err(e) => {
-            fail(l, format!("trace.cnf.jwk.x is not an acceptable Ed25519 key: {e}"));
+            fail(
+                l,
+                format!("trace.cnf.jwk.x is not an acceptable Ed25519 key: {e}"),
+            );
             return None;
         }
     };
@@ -335,13 +341,20 @@ fn check_agent_key_thumbprint(claim: &Claim, l: &mut Ledger) {
         return;
     }
     if id.subject_source == "svid" {
-        l.verified(F, "thumbprint asserted for a live-authenticated (svid) subject");
+        l.verified(
+            F,
+            "thumbprint asserted for a live-authenticated (svid) subject",
+        );
     } else {
         let why = format!(
             "agent_key_thumbprint is asserted but subject_source {:?} was not live-authenticated",
             id.subject_source
         );
-        l.failed(F, FailureCode::AgentKeyThumbprintUnboundSubject, why.clone());
+        l.failed(
+            F,
+            FailureCode::AgentKeyThumbprintUnboundSubject,
+            why.clone(),
+        );
         l.detail("agent_key_thumbprint", why);
     }
 }
@@ -352,7 +365,11 @@ fn check_freshness(claim: &Claim, opts: &VerifyOptions, l: &mut Ledger) -> (i64,
     let generated = match Timestamp::parse_rfc3339(&g.attestation_generated_at) {
         Ok(t) => t,
         Err(e) => {
-            l.failed(F, FailureCode::AttestationStale, format!("attestation_generated_at: {e}"));
+            l.failed(
+                F,
+                FailureCode::AttestationStale,
+                format!("attestation_generated_at: {e}"),
+            );
             return (-1, false);
         }
     };
@@ -371,7 +388,9 @@ fn check_freshness(claim: &Claim, opts: &VerifyOptions, l: &mut Ledger) -> (i64,
         ));
     }
     if age > max {
-        problems.push(format!("attestation is {age} s old, over the maximum of {max} s"));
+        problems.push(format!(
+            "attestation is {age} s old, over the maximum of {max} s"
+        ));
     }
     if let Some(validity) = g.attestation_validity_seconds.as_i64()
         && age > validity
@@ -417,7 +436,8 @@ fn check_chain_summary(claim: &Claim, l: &mut Ledger) -> bool {
     }
     if let Some(tt) = &claim.trace.tool_transcript {
         if tt.hash != format!("sha256:{}", ac.tip) {
-            problems.push("trace.tool_transcript.hash is not sha256:<gateway.audit_chain.tip>".into());
+            problems
+                .push("trace.tool_transcript.hash is not sha256:<gateway.audit_chain.tip>".into());
         }
         if let Some(cc) = &tt.call_count
             && *cc != g.call_summary.tool_calls_total
@@ -429,23 +449,36 @@ fn check_chain_summary(claim: &Claim, l: &mut Ledger) -> bool {
         }
     }
     let cs = &g.call_summary;
-    let parts = [&cs.tool_calls_allowed, &cs.tool_calls_denied, &cs.tool_calls_faulted]
-        .iter()
-        .map(|i| i.as_i64())
-        .collect::<Option<Vec<i64>>>();
+    let parts = [
+        &cs.tool_calls_allowed,
+        &cs.tool_calls_denied,
+        &cs.tool_calls_faulted,
+    ]
+    .iter()
+    .map(|i| i.as_i64())
+    .collect::<Option<Vec<i64>>>();
     match (parts, cs.tool_calls_total.as_i64()) {
         (Some(p), Some(total)) => {
             if p.iter().any(|v| *v < 0) || total < 0 {
                 problems.push("gateway.call_summary counts must not be negative".into());
-            } else if p.iter().try_fold(0i64, |a, v| a.checked_add(*v)).is_none_or(|s| s > total) {
+            } else if p
+                .iter()
+                .try_fold(0i64, |a, v| a.checked_add(*v))
+                .is_none_or(|s| s > total)
+            {
                 problems.push(
-                    "gateway.call_summary allowed + denied + faulted exceeds tool_calls_total".into(),
+                    "gateway.call_summary allowed + denied + faulted exceeds tool_calls_total"
+                        .into(),
                 );
             }
         }
         _ => problems.push("gateway.call_summary counts are out of range".into()),
     }
-    if !cs.tools_invoked.windows(2).all(|w| matches!(w, [a, b] if a < b)) {
+    if !cs
+        .tools_invoked
+        .windows(2)
+        .all(|w| matches!(w, [a, b] if a < b))
+    {
         problems.push("gateway.call_summary.tools_invoked is not sorted and distinct".into());
     }
     if problems.is_empty() {
@@ -497,15 +530,27 @@ fn check_nonce_commitment(
     if sw {
         match nonce {
             None => {
-                l.not_established(A, "software-only claim: no hardware report commits the audit-chain root");
-                not_established_gm(l, "software-only claim: no hardware report commits a gateway measurement");
+                l.not_established(
+                    A,
+                    "software-only claim: no hardware report commits the audit-chain root",
+                );
+                not_established_gm(
+                    l,
+                    "software-only claim: no hardware report commits a gateway measurement",
+                );
             }
-            Some(Err(_)) => fail_root(l, "trace.runtime.nonce is not 64 bytes of canonical unpadded base64url"),
+            Some(Err(_)) => fail_root(
+                l,
+                "trace.runtime.nonce is not 64 bytes of canonical unpadded base64url",
+            ),
             Some(Ok(n)) => {
                 let h = second_half(n);
                 if ct_eq(&h, &commitment) {
                     l.not_established(A, "software-only claim: nonce commits the root, but no hardware report backs it");
-                    not_established_gm(l, "nonce[32:64] commits the audit-chain root, not a gateway measurement");
+                    not_established_gm(
+                        l,
+                        "nonce[32:64] commits the audit-chain root, not a gateway measurement",
+                    );
                 } else if gm.is_some_and(|g| ct_eq(&h, &g)) {
                     l.not_established(A, "nonce[32:64] commits the gateway measurement instead of the audit-chain root");
                     l.not_established(M, "software-only claim: nonce commits the measurement, but no hardware report backs it");
@@ -517,35 +562,61 @@ fn check_nonce_commitment(
         return;
     }
     if platform == "tpm2" {
-        l.not_established(A, "a TPM quote carries only nonce[0:32]; the audit-chain root is not hardware-committed");
-        not_established_gm(l, "a TPM quote carries only nonce[0:32]; no gateway measurement is committed");
+        l.not_established(
+            A,
+            "a TPM quote carries only nonce[0:32]; the audit-chain root is not hardware-committed",
+        );
+        not_established_gm(
+            l,
+            "a TPM quote carries only nonce[0:32]; no gateway measurement is committed",
+        );
         return;
     }
     if !REPORT_DATA_PLATFORMS.contains(&platform) {
-        l.not_established(A, format!("platform {platform} is not supported, so the root commitment cannot be established"));
+        l.not_established(
+            A,
+            format!(
+                "platform {platform} is not supported, so the root commitment cannot be established"
+            ),
+        );
         not_established_gm(l, "platform not supported");
         return;
     }
     match nonce {
-        None => fail_root(l, "trace.runtime.nonce is absent, so no report data commits the audit-chain root"),
-        Some(Err(_)) => fail_root(l, "trace.runtime.nonce is not 64 bytes of canonical unpadded base64url"),
+        None => fail_root(
+            l,
+            "trace.runtime.nonce is absent, so no report data commits the audit-chain root",
+        ),
+        Some(Err(_)) => fail_root(
+            l,
+            "trace.runtime.nonce is not 64 bytes of canonical unpadded base64url",
+        ),
         Some(Ok(n)) => {
             let h = second_half(n);
             if ct_eq(&h, &commitment) {
                 l.verified(A, "nonce[32:64] is SHA-256 of the audit-chain root");
-                not_established_gm(l, "nonce[32:64] commits the audit-chain root, not a gateway measurement");
+                not_established_gm(
+                    l,
+                    "nonce[32:64] commits the audit-chain root, not a gateway measurement",
+                );
             } else if let Some(g) = gm {
                 if ct_eq(&h, &g) {
                     l.verified(M, "nonce[32:64] is the expected gateway measurement");
                     l.not_established(A, "nonce[32:64] commits the gateway measurement instead of the audit-chain root");
                 } else {
-                    fail_root(l, "nonce[32:64] commits neither the audit-chain root nor the expected gateway measurement");
+                    fail_root(
+                        l,
+                        "nonce[32:64] commits neither the audit-chain root nor the expected gateway measurement",
+                    );
                     let why = "nonce[32:64] is not the expected gateway measurement";
                     l.failed(M, FailureCode::MeasurementNotBound, why);
                     l.detail(M, why);
                 }
             } else {
-                fail_root(l, "nonce[32:64] does not commit gateway.audit_chain.root: the chain may have been substituted after attestation");
+                fail_root(
+                    l,
+                    "nonce[32:64] does not commit gateway.audit_chain.root: the chain may have been substituted after attestation",
+                );
             }
         }
     }
@@ -560,16 +631,27 @@ fn decode_evidence(
         return Ok(None);
     };
     if text.len() > MAX_EVIDENCE_BYTES / 3 * 4 + 4 {
-        let why = format!("gateway.attestation_evidence.{name} is over the cap of {MAX_EVIDENCE_BYTES} bytes");
-        l.failed("hardware_attestation", FailureCode::HardwareAttestationFailed, why.clone());
+        let why = format!(
+            "gateway.attestation_evidence.{name} is over the cap of {MAX_EVIDENCE_BYTES} bytes"
+        );
+        l.failed(
+            "hardware_attestation",
+            FailureCode::HardwareAttestationFailed,
+            why.clone(),
+        );
         l.detail("hardware_attestation", why);
         return Err(());
     }
     match b64u_decode(text) {
         Ok(b) => Ok(Some(b)),
         Err(_) => {
-            let why = format!("gateway.attestation_evidence.{name} is not canonical unpadded base64url");
-            l.failed("hardware_attestation", FailureCode::HardwareAttestationFailed, why.clone());
+            let why =
+                format!("gateway.attestation_evidence.{name} is not canonical unpadded base64url");
+            l.failed(
+                "hardware_attestation",
+                FailureCode::HardwareAttestationFailed,
+                why.clone(),
+            );
             l.detail("hardware_attestation", why);
             Err(())
         }
@@ -604,7 +686,11 @@ fn check_platform(
         l.detail(H, why);
         return;
     }
-    let ev = claim.gateway.attestation_evidence.clone().unwrap_or_default();
+    let ev = claim
+        .gateway
+        .attestation_evidence
+        .clone()
+        .unwrap_or_default();
     let blobs = (
         decode_evidence("raw_evidence", ev.raw_evidence.as_ref(), l),
         decode_evidence("quote_signature", ev.quote_signature.as_ref(), l),
@@ -644,7 +730,10 @@ fn check_platform(
     verifier.verify(&input, &ctx, l);
     let after = l.entries().iter().filter(|e| e.field == H).count();
     if after == before {
-        l.not_established(H, "the platform verifier recorded no hardware attestation outcome");
+        l.not_established(
+            H,
+            "the platform verifier recorded no hardware attestation outcome",
+        );
     }
 }
 
@@ -665,11 +754,13 @@ fn check_launch_measurement(claim: &Claim, opts: &VerifyOptions, l: &mut Ledger)
         l.failed(F, FailureCode::HardwareAttestationFailed, why);
         l.detail(F, why);
     } else if l.outcome_of("hardware_attestation") == Some(Outcome::Verified) {
-        l.verified(F, "hardware-attested measurement is an approved launch measurement");
+        l.verified(
+            F,
+            "hardware-attested measurement is an approved launch measurement",
+        );
     } else {
         let why = "measurement is approved but not hardware-attested";
         l.not_established(F, why);
         l.detail(F, why);
     }
 }
-

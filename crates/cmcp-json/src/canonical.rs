@@ -596,9 +596,15 @@ mod tests {
         assert_eq!(py("\"\u{2028}\""), r#""\u2028""#);
         assert_eq!(py(r#""\u001f\u0000/""#), r#""\u001f\u0000/""#);
         assert_eq!(py("\"\u{1F600}\""), r#""\ud83d\ude00""#);
-        assert_eq!(py(r#"{"b":1,"a":[true,null,-0,1e2,0.10]}"#), r#"{"a":[true,null,0,100.0,0.1],"b":1}"#);
+        assert_eq!(
+            py(r#"{"b":1,"a":[true,null,-0,1e2,0.10]}"#),
+            r#"{"a":[true,null,0,100.0,0.1],"b":1}"#
+        );
         // code point order: U+E000 sorts before U+1F600
-        assert_eq!(py("{\"\u{1F600}\":1,\"\u{E000}\":2}"), r#"{"\ue000":2,"\ud83d\ude00":1}"#);
+        assert_eq!(
+            py("{\"\u{1F600}\":1,\"\u{E000}\":2}"),
+            r#"{"\ue000":2,"\ud83d\ude00":1}"#
+        );
         assert_eq!(py("18446744073709551616"), "18446744073709551616");
         assert_eq!(py("-9223372036854775808"), "-9223372036854775808");
     }
@@ -615,17 +621,24 @@ mod tests {
     #[test]
     fn cjcs_refusals() {
         assert_eq!(cjcs(&parse(b"-0.0").unwrap()), Err(CanonError::Float));
-        assert_eq!(cjcs(&parse(b"9007199254740992").unwrap()), Err(CanonError::IntegerRange));
+        assert_eq!(
+            cjcs(&parse(b"9007199254740992").unwrap()),
+            Err(CanonError::IntegerRange)
+        );
         assert!(cjcs(&parse(b"9007199254740991").unwrap()).is_ok());
         let deep = "[".repeat(66) + &"]".repeat(66);
-        let lim = crate::Limits { max_depth: 100, ..crate::Limits::CLAIM };
+        let lim = crate::Limits {
+            max_depth: 100,
+            ..crate::Limits::CLAIM
+        };
         let v = crate::parse_with(deep.as_bytes(), lim).unwrap();
         assert_eq!(cjcs(&v), Err(CanonError::TooDeep(64)));
     }
 
     #[test]
     fn amjcs_rules() {
-        let v = parse("{\"b\":null,\"a\":\"e\u{301}\u{85}\u{2028}\",\"c\":[null,1e-5]}".as_bytes()).unwrap();
+        let v = parse("{\"b\":null,\"a\":\"e\u{301}\u{85}\u{2028}\",\"c\":[null,1e-5]}".as_bytes())
+            .unwrap();
         assert_eq!(
             String::from_utf8(amjcs(&v).unwrap()).unwrap(),
             "{\"a\":\"\u{e9}\\u0085\\u2028\",\"c\":[null,0.00001]}"

@@ -77,8 +77,12 @@ pub fn hex_encode(bytes: &[u8]) -> String {
     const H: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(bytes.len() * 2);
     for b in bytes {
-        s.push(char::from(H.get(usize::from(b >> 4)).copied().unwrap_or(b'0')));
-        s.push(char::from(H.get(usize::from(b & 15)).copied().unwrap_or(b'0')));
+        s.push(char::from(
+            H.get(usize::from(b >> 4)).copied().unwrap_or(b'0'),
+        ));
+        s.push(char::from(
+            H.get(usize::from(b & 15)).copied().unwrap_or(b'0'),
+        ));
     }
     s
 }

@@ -383,9 +383,8 @@ impl<'a> Parser<'a> {
                     .ok_or(ParseError::UnexpectedEnd)?;
                 // The whole input was checked to be UTF-8 and runs stop only at
                 // ASCII bytes, so each run is valid UTF-8 on its own.
-                let s = std::str::from_utf8(run).map_err(|_| ParseError::NotUtf8 {
-                    offset: run_start,
-                })?;
+                let s = std::str::from_utf8(run)
+                    .map_err(|_| ParseError::NotUtf8 { offset: run_start })?;
                 self.scratch.push_str(s);
             }
             match self.peek() {
@@ -425,7 +424,8 @@ impl<'a> Parser<'a> {
                             } else if (0xDC00..0xE000).contains(&hi) {
                                 return Err(ParseError::LoneSurrogate { offset: esc_at });
                             } else {
-                                char::from_u32(hi).ok_or(ParseError::BadEscape { offset: esc_at })?
+                                char::from_u32(hi)
+                                    .ok_or(ParseError::BadEscape { offset: esc_at })?
                             }
                         }
                         _ => return Err(ParseError::BadEscape { offset: esc_at }),
@@ -525,21 +525,50 @@ mod tests {
 
     #[test]
     fn rejects_what_the_contract_forbids() {
-        assert!(matches!(err(r#"{"a":1,"a":1}"#), ParseError::DuplicateMember { ref name, offset: 7 } if name == "a"));
-        assert!(matches!(err("NaN"), ParseError::NonFiniteLiteral { offset: 0 }));
-        assert!(matches!(err("[-Infinity]"), ParseError::NonFiniteLiteral { offset: 1 }));
-        assert!(matches!(err("[Infinity]"), ParseError::NonFiniteLiteral { offset: 1 }));
+        assert!(
+            matches!(err(r#"{"a":1,"a":1}"#), ParseError::DuplicateMember { ref name, offset: 7 } if name == "a")
+        );
+        assert!(matches!(
+            err("NaN"),
+            ParseError::NonFiniteLiteral { offset: 0 }
+        ));
+        assert!(matches!(
+            err("[-Infinity]"),
+            ParseError::NonFiniteLiteral { offset: 1 }
+        ));
+        assert!(matches!(
+            err("[Infinity]"),
+            ParseError::NonFiniteLiteral { offset: 1 }
+        ));
         assert!(matches!(err("1e400"), ParseError::NumberOutOfRange { .. }));
-        assert!(matches!(err(r#""\ud800""#), ParseError::LoneSurrogate { offset: 1 }));
-        assert!(matches!(err(r#""\udc00x""#), ParseError::LoneSurrogate { .. }));
-        assert!(matches!(err(r#""\ud800\u0041""#), ParseError::LoneSurrogate { .. }));
-        assert!(matches!(err("{} x"), ParseError::TrailingData { offset: 3 }));
+        assert!(matches!(
+            err(r#""\ud800""#),
+            ParseError::LoneSurrogate { offset: 1 }
+        ));
+        assert!(matches!(
+            err(r#""\udc00x""#),
+            ParseError::LoneSurrogate { .. }
+        ));
+        assert!(matches!(
+            err(r#""\ud800\u0041""#),
+            ParseError::LoneSurrogate { .. }
+        ));
+        assert!(matches!(
+            err("{} x"),
+            ParseError::TrailingData { offset: 3 }
+        ));
         assert!(matches!(err("{\"a\":"), ParseError::UnexpectedEnd));
-        assert!(matches!(err("\"a\tb\""), ParseError::ControlCharacter { code: 9, .. }));
+        assert!(matches!(
+            err("\"a\tb\""),
+            ParseError::ControlCharacter { code: 9, .. }
+        ));
         assert!(matches!(err("01"), ParseError::BadNumber { .. }));
         assert!(matches!(err("1."), ParseError::BadNumber { .. }));
         assert!(matches!(err("\u{feff}{}"), ParseError::ByteOrderMark));
-        assert!(matches!(parse(b"\"\xff\""), Err(ParseError::NotUtf8 { offset: 1 })));
+        assert!(matches!(
+            parse(b"\"\xff\""),
+            Err(ParseError::NotUtf8 { offset: 1 })
+        ));
     }
 
     #[test]
@@ -557,7 +586,10 @@ mod tests {
             Err(ParseError::TooLarge { len: 5, cap: 4 })
         );
         let long = "1".repeat(4301);
-        assert!(matches!(err(&long), ParseError::IntegerTooLong { cap: 4300, .. }));
+        assert!(matches!(
+            err(&long),
+            ParseError::IntegerTooLong { cap: 4300, .. }
+        ));
     }
 
     #[test]

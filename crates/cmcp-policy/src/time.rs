@@ -113,7 +113,12 @@ impl Timestamp {
             Ok(v)
         };
         let at = |i: usize, c: u8| b.get(i) == Some(&c);
-        if !(at(4, b'-') && at(7, b'-') && (at(10, b'T') || at(10, b't')) && at(13, b':') && at(16, b':')) {
+        if !(at(4, b'-')
+            && at(7, b'-')
+            && (at(10, b'T') || at(10, b't'))
+            && at(13, b':')
+            && at(16, b':'))
+        {
             return Err(syn());
         }
         let year = num(0, 4)?;
@@ -202,8 +207,18 @@ mod tests {
         assert_eq!(t.to_string(), "2026-11-30T00:00:00Z");
         let f = Timestamp::parse_rfc3339("2026-12-03T09:50:42.424178+00:00").unwrap();
         assert_eq!(f.to_string(), "2026-12-03T09:50:42.424178Z");
-        assert_eq!(Timestamp::parse_rfc3339("1970-01-01T00:00:00Z").unwrap().unix(), 0);
-        assert_eq!(Timestamp::parse_rfc3339("2024-02-29T00:00:00-01:30").unwrap().unix(), 1_709_170_200);
+        assert_eq!(
+            Timestamp::parse_rfc3339("1970-01-01T00:00:00Z")
+                .unwrap()
+                .unix(),
+            0
+        );
+        assert_eq!(
+            Timestamp::parse_rfc3339("2024-02-29T00:00:00-01:30")
+                .unwrap()
+                .unix(),
+            1_709_170_200
+        );
     }
 
     #[test]

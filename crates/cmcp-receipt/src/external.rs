@@ -1,9 +1,9 @@
 //! External execution evidence receipts (`external_execution_evidence`).
 
 use cmcp_claim::binding::StrictKey;
+use cmcp_json::Value;
 use cmcp_json::canonical::pyjson_object_except;
 use cmcp_json::encoding::{ct_eq, hex_encode};
-use cmcp_json::Value;
 use sha2::{Digest as _, Sha256};
 use std::collections::BTreeMap;
 
@@ -33,7 +33,9 @@ pub enum ReceiptError {
     #[error("external_execution_evidence is not an object")]
     NotObject,
     /// Members other than exactly the six, or a non-string member.
-    #[error("external_execution_evidence must have exactly the members issuer, issuer_key_id, signature, evidence_hash, evidence_type, linked_call_id, all strings")]
+    #[error(
+        "external_execution_evidence must have exactly the members issuer, issuer_key_id, signature, evidence_hash, evidence_type, linked_call_id, all strings"
+    )]
     Shape,
     /// The entry has no call id to bind to.
     #[error("the audit entry has no call_id, so the receipt cannot be bound to a call")]
