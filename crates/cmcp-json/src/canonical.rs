@@ -215,18 +215,32 @@ fn itoa_buf(v: i64) -> ItoaBuf {
 /// Shortest round-trip digits and decimal exponent of a finite non-zero
 /// float: `|v| = 0.d1d2…dn × 10^p`. Returns `(digits, p)`.
 fn shortest_digits(v: f64) -> (String, i32) {
-    // `{:e}` prints the shortest round-trip representation in scientific form.
-    let sci = format!("{:e}", v.abs());
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((sci.as_str(), "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let digits: String = mantissa.chars().filter(|c| c.is_ascii_digit()).collect();
-    let digits = digits.trim_end_matches('0').to_owned();
-    let digits = if digits.is_empty() {
-        "0".to_owned()
-    } else {
-        digits
+    let parse_sci = |sci: &str| -> (String, i32) {
+        let (mantissa, exp) = sci.split_once('e').unwrap_or((sci, "0"));
+        let exp: i32 = exp.parse().unwrap_or(0);
+        let digits: String = mantissa.chars().filter(|c| c.is_ascii_digit()).collect();
+        let digits = digits.trim_end_matches('0').to_owned();
+        if digits.is_empty() {
+            ("0".to_owned(), exp + 1)
+        } else {
+            (digits, exp + 1)
+        }
     };
-    (digits, exp + 1)
+    let a = v.abs();
+    // `{:e}` gives the shortest round-trip length, but on an exact tie between
+    // two shortest candidates it may pick either; Python (and ECMAScript) pick
+    // the correctly rounded one, ties to even. Exact-precision formatting at
+    // that length rounds half to even, so use it when it still round-trips.
+    let (digits, p) = parse_sci(&format!("{a:e}"));
+    let n = digits.len();
+    let exact = format!("{a:.prec$e}", prec = n.saturating_sub(1));
+    if exact.parse::<f64>().ok() == Some(a) {
+        let (d2, p2) = parse_sci(&exact);
+        if d2.len() <= n {
+            return (d2, p2);
+        }
+    }
+    (digits, p)
 }
 
 /// Python's `float.__repr__`.
@@ -562,6 +576,8 @@ mod tests {
             (5e-324, "5e-324"),
             (1.7976931348623157e308, "1.7976931348623157e+308"),
             (-1.5, "-1.5"),
+            // An exact tie between two shortest candidates: Python rounds half to even.
+            (f64::from_bits(0xc30afda991debf3a), "-949656766633959.2"),
             (f64::NAN, "NaN"),
             (f64::INFINITY, "Infinity"),
             (f64::NEG_INFINITY, "-Infinity"),
