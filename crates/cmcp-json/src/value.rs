@@ -105,6 +105,14 @@ impl Object {
         self.members.iter().find(|(k, _)| k == name).map(|(_, v)| v)
     }
 
+    /// The member named `name`, mutably.
+    pub fn get_mut(&mut self, name: &str) -> Option<&mut Value> {
+        self.members
+            .iter_mut()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v)
+    }
+
     /// True when a member named `name` exists (even if it is `null`).
     pub fn contains(&self, name: &str) -> bool {
         self.members.iter().any(|(k, _)| k == name)
