@@ -174,11 +174,11 @@ impl<'v> Obj<'_, 'v> {
     }
 
     pub(crate) fn string(&mut self, name: &str, presence: Presence) -> Option<String> {
-        self.member(name, presence, |w, v| string(w, v))
+        self.member(name, presence, string)
     }
 
     pub(crate) fn int(&mut self, name: &str, presence: Presence) -> Option<Int> {
-        self.member(name, presence, |w, v| int(w, v))
+        self.member(name, presence, int)
     }
 
     pub(crate) fn boolean(&mut self, name: &str, presence: Presence) -> Option<bool> {

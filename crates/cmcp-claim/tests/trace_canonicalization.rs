@@ -1,4 +1,10 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    clippy::cast_possible_truncation
+)]
 //! The TRACE canonicalization-boundary vectors: each record is signed over
 //! RFC 8785 of the record without `signature`; a correct serializer makes
 //! every signature verify.
@@ -16,13 +22,28 @@ fn canonicalization_vectors_verify() {
         eprintln!("skipped: fixture folder absent ({})", dir.display());
         return;
     }
-    let mut names: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     names.sort();
     assert_eq!(names.len(), 4);
     for p in names {
         let v = cmcp_json::parse(&std::fs::read(&p).unwrap()).unwrap();
-        let expected = v.get("expected").unwrap().get("outcome").unwrap().as_str().unwrap();
-        let x = v.get("trusted_key").unwrap().get("x").unwrap().as_str().unwrap();
+        let expected = v
+            .get("expected")
+            .unwrap()
+            .get("outcome")
+            .unwrap()
+            .as_str()
+            .unwrap();
+        let x = v
+            .get("trusted_key")
+            .unwrap()
+            .get("x")
+            .unwrap()
+            .as_str()
+            .unwrap();
         let record = v.get("record").unwrap().as_object().unwrap();
         let sig = record.get("signature").unwrap().as_str().unwrap();
         let mut unsigned = record.clone();

@@ -264,7 +264,7 @@ pub fn python_float_repr(v: f64) -> String {
         return if v.is_sign_negative() { "-0.0" } else { "0.0" }.into();
     }
     let (digits, p) = shortest_digits(v);
-    let n = digits.len() as i32;
+    let n = i32::try_from(digits.len()).unwrap_or(i32::MAX);
     let mut s = String::with_capacity(32);
     if v < 0.0 {
         s.push('-');
@@ -316,7 +316,7 @@ pub fn ecmascript_number(v: f64) -> Result<String, CanonError> {
         return Ok("0".into());
     }
     let (digits, p) = shortest_digits(v);
-    let k = digits.len() as i32;
+    let k = i32::try_from(digits.len()).unwrap_or(i32::MAX);
     let n = p;
     let mut s = String::with_capacity(32);
     if v < 0.0 {

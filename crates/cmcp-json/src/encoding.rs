@@ -98,7 +98,7 @@ fn nibble(c: u8, allow_upper: bool) -> Option<u8> {
 
 fn hex_decode_inner(s: &str, allow_upper: bool) -> Result<Vec<u8>, EncodingError> {
     let b = s.as_bytes();
-    if b.len() % 2 != 0 {
+    if !b.len().is_multiple_of(2) {
         return Err(EncodingError::Hex);
     }
     b.chunks_exact(2)

@@ -1,5 +1,6 @@
 #![allow(
     clippy::unwrap_used,
+    clippy::cast_possible_truncation,
     clippy::expect_used,
     clippy::indexing_slicing,
     clippy::panic

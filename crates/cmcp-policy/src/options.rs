@@ -16,7 +16,7 @@ pub enum DigestAlg {
 
 impl DigestAlg {
     /// Digest length in bytes.
-    pub fn len(self) -> usize {
+    pub fn digest_len(self) -> usize {
         match self {
             DigestAlg::Sha256 => 32,
             DigestAlg::Sha384 => 48,
@@ -67,7 +67,7 @@ impl Digest {
             return Err(err());
         };
         let bytes = cmcp_json::encoding::hex_decode_lower(hex).map_err(|_| err())?;
-        if bytes.len() != alg.len() {
+        if bytes.len() != alg.digest_len() {
             return Err(err());
         }
         Ok(Digest { alg, bytes })
@@ -93,7 +93,7 @@ impl Digest {
         };
         let bytes = hex_decode(hex).map_err(|_| err())?;
         let alg = match (alg, bytes.len()) {
-            (Some(a), n) if n == a.len() => a,
+            (Some(a), n) if n == a.digest_len() => a,
             (None, 32) => DigestAlg::Sha256,
             (None, 48) => DigestAlg::Sha384,
             _ => return Err(err()),
@@ -103,7 +103,7 @@ impl Digest {
 
     /// Builds a digest from parts.
     pub fn new(alg: DigestAlg, bytes: Vec<u8>) -> Result<Digest, DigestError> {
-        if bytes.len() != alg.len() {
+        if bytes.len() != alg.digest_len() {
             return Err(DigestError::Syntax(hex_encode(&bytes)));
         }
         Ok(Digest { alg, bytes })

@@ -1,5 +1,6 @@
 #![allow(
     clippy::unwrap_used,
+    clippy::cast_possible_truncation,
     clippy::expect_used,
     clippy::indexing_slicing,
     clippy::panic
@@ -558,8 +559,7 @@ fn receipts_good_and_misbound() {
                 .get("failures")
                 .unwrap()
                 .as_array()
-                .unwrap()
-                .clone();
+                .unwrap();
             assert_eq!(fails.len(), 1);
             let msg = fails[0].get("message").unwrap().as_str().unwrap();
             assert!(msg.contains("linked_call_id"), "{msg}");

@@ -1,0 +1,95 @@
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+//! Chain hashing (entries/s and bytes/s) at 1k, 10k and 100k entries,
+//! canonicalization throughput, and one software-only claim.
+
+use cmcp_chain::{BundleContext, verify_bundle_bytes};
+use cmcp_claim::verify_claim_bytes;
+use cmcp_policy::{Timestamp, VerifyOptions};
+use cmcp_testkit::{Call, Session, to_text};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use std::hint::black_box;
+
+fn session(n: usize) -> Session {
+    let tools = ["github.search", "jira.create", "payments.refund", "fs.read"];
+    let decisions = ["allow", "deny", "advisory_deny", "redact", "fault"];
+    let mut s = Session::new([3u8; 32], "bench");
+    for i in 0..n {
+        s = s.call(Call::new(
+            tools[i % tools.len()],
+            decisions[i % decisions.len()],
+        ));
+    }
+    s
+}
+
+fn chain(c: &mut Criterion) {
+    let mut g = c.benchmark_group("chain_hashing");
+    g.sample_size(10);
+    for n in [1_000usize, 10_000, 100_000] {
+        let (claim, bundle) = session(n - 1).build();
+        let bundle_text = to_text(&bundle);
+        let opts = VerifyOptions::at(Timestamp::parse_rfc3339("2026-12-01T00:00:00Z").unwrap());
+        let claim_text = to_text(&claim);
+        let check = verify_claim_bytes(claim_text.as_bytes(), &opts, &[]);
+        g.throughput(Throughput::Bytes(bundle_text.len() as u64));
+        g.bench_function(format!("verify_bundle_{n}"), |b| {
+            b.iter(|| {
+                let ctx = BundleContext {
+                    claim: check.claim.as_ref(),
+                    claim_key: check.verified_key.as_ref(),
+                    claim_problem: None,
+                    evidence_keys: None,
+                };
+                let r = verify_bundle_bytes(black_box(bundle_text.as_bytes()), ctx);
+                assert!(r.summary.verified);
+            })
+        });
+        g.throughput(Throughput::Elements(n as u64));
+        g.bench_function(format!("entries_{n}"), |b| {
+            let parsed = cmcp_chain::parse_bundle(bundle_text.as_bytes()).unwrap();
+            let entries = parsed.get("entries").unwrap().as_array().unwrap().to_vec();
+            b.iter(|| {
+                let mut h = cmcp_chain::EntryHasher::new();
+                for e in &entries {
+                    black_box(h.push(e.as_object().unwrap()));
+                }
+                black_box(h.finish())
+            })
+        });
+    }
+    g.finish();
+}
+
+fn canonical(c: &mut Criterion) {
+    let (_, bundle) = session(1_000).build();
+    let text = to_text(&bundle);
+    let v = cmcp_json::parse_with(
+        text.as_bytes(),
+        cmcp_json::Limits {
+            max_bytes: usize::MAX,
+            ..cmcp_json::Limits::CLAIM
+        },
+    )
+    .unwrap();
+    let mut g = c.benchmark_group("canonicalization");
+    g.throughput(Throughput::Bytes(text.len() as u64));
+    g.bench_function("parse", |b| {
+        b.iter(|| black_box(cmcp_chain::parse_bundle(text.as_bytes()).unwrap()))
+    });
+    g.bench_function("pyjson", |b| {
+        b.iter(|| black_box(cmcp_json::canonical::pyjson_vec(&v)))
+    });
+    g.finish();
+}
+
+fn claim(c: &mut Criterion) {
+    let (claim, _) = session(10).build();
+    let text = to_text(&claim);
+    let opts = VerifyOptions::at(Timestamp::parse_rfc3339("2026-12-01T00:00:00Z").unwrap());
+    c.bench_function("software_only_claim", |b| {
+        b.iter(|| black_box(verify_claim_bytes(text.as_bytes(), &opts, &[])))
+    });
+}
+
+criterion_group!(benches, chain, canonical, claim);
+criterion_main!(benches);
