@@ -70,7 +70,10 @@ fn i(v: i64) -> Value {
 
 fn obj(members: Vec<(&str, Value)>) -> Value {
     Value::Object(Object::from_members(
-        members.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+        members
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect(),
     ))
 }
 
@@ -118,28 +121,67 @@ impl Session {
             ("tool_name", call.map_or(null.clone(), |c| s(&c.tool))),
             (
                 "server_identity",
-                call.map_or(null.clone(), |c| s(&format!("spiffe://acme.example/mcp/{}", c.tool))),
+                call.map_or(null.clone(), |c| {
+                    s(&format!("spiffe://acme.example/mcp/{}", c.tool))
+                }),
             ),
             ("policy_decision", call.map_or(s("n/a"), |c| s(&c.decision))),
-            ("policy_rule_matched", call.map_or(null.clone(), |c| s(&format!("policy_id::{}", c.decision)))),
-            ("latency_us", call.map_or(null.clone(), |_| i(70_000 + n as i64))),
+            (
+                "policy_rule_matched",
+                call.map_or(null.clone(), |c| s(&format!("policy_id::{}", c.decision))),
+            ),
+            (
+                "latency_us",
+                call.map_or(null.clone(), |_| i(70_000 + n as i64)),
+            ),
             (
                 "request_payload_hash",
-                call.map_or(null.clone(), |_| s(&format!("sha256:{}", hex_encode(&Sha256::digest(format!("req{n}")))))),
+                call.map_or(null.clone(), |_| {
+                    s(&format!(
+                        "sha256:{}",
+                        hex_encode(&Sha256::digest(format!("req{n}")))
+                    ))
+                }),
             ),
             (
                 "response_payload_hash",
-                call.map_or(null.clone(), |_| s(&format!("sha256:{}", hex_encode(&Sha256::digest(format!("resp{n}")))))),
+                call.map_or(null.clone(), |_| {
+                    s(&format!(
+                        "sha256:{}",
+                        hex_encode(&Sha256::digest(format!("resp{n}")))
+                    ))
+                }),
             ),
-            ("response_inspection_result", call.map_or(s("n/a"), |_| s("pass"))),
-            ("session_sensitivity_before", call.map_or(null.clone(), |_| s("public"))),
-            ("session_sensitivity_after", call.map_or(s("public"), |_| s("internal"))),
-            ("detail", call.and_then(|c| c.detail.clone()).unwrap_or(Value::Null)),
-            ("workflow_id", call.map_or(null.clone(), |_| s("demo-agent"))),
+            (
+                "response_inspection_result",
+                call.map_or(s("n/a"), |_| s("pass")),
+            ),
+            (
+                "session_sensitivity_before",
+                call.map_or(null.clone(), |_| s("public")),
+            ),
+            (
+                "session_sensitivity_after",
+                call.map_or(s("public"), |_| s("internal")),
+            ),
+            (
+                "detail",
+                call.and_then(|c| c.detail.clone()).unwrap_or(Value::Null),
+            ),
+            (
+                "workflow_id",
+                call.map_or(null.clone(), |_| s("demo-agent")),
+            ),
             ("prev_entry_hash", s(prev)),
             ("evidence_class", s("hash-only")),
-            ("external_execution_evidence", call.and_then(|c| c.evidence.clone()).unwrap_or(Value::Null)),
-            ("effective_data_class", call.map_or(null.clone(), |_| s("internal"))),
+            (
+                "external_execution_evidence",
+                call.and_then(|c| c.evidence.clone()).unwrap_or(Value::Null),
+            ),
+            (
+                "effective_data_class",
+                call.map_or(null.clone(), |_| s("internal")),
+            ),
             ("execution_id", null),
         ]);
         if let Value::Object(o) = &mut e {
@@ -154,11 +196,19 @@ impl Session {
         let mut out = Vec::new();
         let mut prev = "genesis".to_owned();
         let first = self.entry(0, "session_start", None, &prev);
-        prev = first.get("entry_hash").and_then(Value::as_str).unwrap_or("").to_owned();
+        prev = first
+            .get("entry_hash")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_owned();
         out.push(first);
         for (k, c) in self.calls.iter().enumerate() {
             let e = self.entry(k + 1, "tool_call", Some(c), &prev);
-            prev = e.get("entry_hash").and_then(Value::as_str).unwrap_or("").to_owned();
+            prev = e
+                .get("entry_hash")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_owned();
             out.push(e);
         }
         out
@@ -168,10 +218,20 @@ impl Session {
     pub fn unsigned_claim(&self, entries: &[Value]) -> Value {
         let pk = self.public_key();
         let hexpk = hex_encode(&pk);
-        let hash = |e: &Value| e.get("entry_hash").and_then(Value::as_str).unwrap_or("").to_owned();
+        let hash = |e: &Value| {
+            e.get("entry_hash")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_owned()
+        };
         let root = entries.first().map(hash).unwrap_or_default();
         let tip = entries.last().map(hash).unwrap_or_default();
-        let count = |d: &[&str]| self.calls.iter().filter(|c| d.contains(&c.decision.as_str())).count() as i64;
+        let count = |d: &[&str]| {
+            self.calls
+                .iter()
+                .filter(|c| d.contains(&c.decision.as_str()))
+                .count() as i64
+        };
         let mut tools: Vec<String> = self.calls.iter().map(|c| c.tool.clone()).collect();
         tools.sort();
         tools.dedup();
@@ -184,7 +244,13 @@ impl Session {
                 obj(vec![
                     ("eat_profile", s(cmcp_claim::EAT_PROFILE)),
                     ("iat", i(self.iat)),
-                    ("subject", s(&format!("spiffe://cmcp.gateway/tee/{}", hexpk.get(..16).unwrap_or("")))),
+                    (
+                        "subject",
+                        s(&format!(
+                            "spiffe://cmcp.gateway/tee/{}",
+                            hexpk.get(..16).unwrap_or("")
+                        )),
+                    ),
                     (
                         "runtime",
                         obj(vec![
@@ -204,7 +270,10 @@ impl Session {
                     ("data_class", s(sensitivity)),
                     (
                         "tool_transcript",
-                        obj(vec![("hash", s(&format!("sha256:{tip}"))), ("call_count", i(total))]),
+                        obj(vec![
+                            ("hash", s(&format!("sha256:{tip}"))),
+                            ("call_count", i(total)),
+                        ]),
                     ),
                     (
                         "cnf",
@@ -228,7 +297,11 @@ impl Session {
                     ("sequence_number", i(1)),
                     (
                         "audit_chain",
-                        obj(vec![("root", s(&root)), ("tip", s(&tip)), ("length", i(entries.len() as i64))]),
+                        obj(vec![
+                            ("root", s(&root)),
+                            ("tip", s(&tip)),
+                            ("length", i(entries.len() as i64)),
+                        ]),
                     ),
                     (
                         "call_summary",
@@ -237,18 +310,30 @@ impl Session {
                             ("tool_calls_allowed", i(count(&["allow"]))),
                             ("tool_calls_denied", i(count(&["deny", "advisory_deny"]))),
                             ("tool_calls_faulted", i(count(&["fault"]))),
-                            ("tools_invoked", Value::Array(tools.iter().map(|t| s(t)).collect())),
+                            (
+                                "tools_invoked",
+                                Value::Array(tools.iter().map(|t| s(t)).collect()),
+                            ),
                             ("session_max_sensitivity", s(sensitivity)),
                             (
                                 "call_graph_summary",
                                 obj(vec![
-                                    ("compliance_domains_touched", Value::Array(vec![s("external")])),
+                                    (
+                                        "compliance_domains_touched",
+                                        Value::Array(vec![s("external")]),
+                                    ),
                                     ("cross_boundary_events", Value::Array(vec![])),
                                 ]),
                             ),
                         ]),
                     ),
-                    ("catalog", obj(vec![("hash", s(&self.catalog_hash)), ("drift_detected", Value::Bool(false))])),
+                    (
+                        "catalog",
+                        obj(vec![
+                            ("hash", s(&self.catalog_hash)),
+                            ("drift_detected", Value::Bool(false)),
+                        ]),
+                    ),
                     ("attestation_generated_at", s(&self.generated_at)),
                     ("attestation_validity_seconds", i(86_400)),
                     ("attestation_stale", Value::Bool(false)),
