@@ -5,7 +5,7 @@
 
 mod args;
 
-use args::{Cli, Command, CommonArgs, Format};
+use args::{Cli, Command, Format};
 use clap::Parser as _;
 use cmcp_verify::json::encoding::{b64u_decode, hex_decode};
 use cmcp_verify::{EvidenceInput, VerificationResult, Verifier, output};
@@ -77,7 +77,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             common,
         } => {
             let opts = common.options(read_file)?;
-            let verifier = verifier(&common);
+            let verifier = verifier(&opts)?;
             let claim_bytes = read_file(&claim)?;
             let bundle_bytes = bundle.as_deref().map(read_file).transpose()?;
             let r = verifier.verify_claim(&claim_bytes, bundle_bytes.as_deref(), &opts);
@@ -89,7 +89,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             common,
         } => {
             let opts = common.options(read_file)?;
-            let verifier = verifier(&common);
+            let verifier = verifier(&opts)?;
             let bundle_bytes = read_file(&bundle)?;
             let claim_bytes = claim.as_deref().map(read_file).transpose()?;
             let r = verifier.verify_bundle(&bundle_bytes, claim_bytes.as_deref(), &opts);
@@ -102,7 +102,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             common,
         } => {
             let opts = common.options(read_file)?;
-            let verifier = verifier(&common);
+            let verifier = verifier(&opts)?;
             let nonce = hex_decode(&nonce).map_err(|_| "--nonce must be hex".to_owned())?;
             let nonce_ok = nonce.len() == 64 || (platform == "tpm2" && nonce.len() == 32);
             if !nonce_ok {
@@ -134,8 +134,8 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     }
 }
 
-fn verifier(_common: &CommonArgs) -> Verifier {
-    Verifier::new()
+fn verifier(opts: &cmcp_verify::VerifyOptions) -> Result<Verifier, String> {
+    Verifier::from_options(opts).map_err(|e| format!("--policy: {e}"))
 }
 
 /// Evidence for the `evidence` command: either raw bytes (the evidence blob

@@ -601,3 +601,55 @@ fn usage_errors_exit_3() {
     );
     assert!(!text.contains('\x1b'), "no colour when not a TTY");
 }
+
+#[test]
+fn tpm_evidence_through_the_cli() {
+    let f = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/fixtures/hardware/ms-tpm-20-ref-v183");
+    if !f.is_dir() {
+        eprintln!("skipped: fixture folder absent ({})", f.display());
+        return;
+    }
+    let b = |n: &str| b64u_encode(&std::fs::read(f.join(n)).unwrap());
+    let nonce = std::fs::read_to_string(f.join("nonce.hex")).unwrap();
+    let root = f.join("rsassa-sha256-root.pem");
+    let mut attest = std::fs::read(f.join("rsassa-sha256-attest.bin")).unwrap();
+    for (tag, raw, want) in [
+        ("good", b("rsassa-sha256-attest.bin"), 0),
+        (
+            "tampered",
+            {
+                attest[40] ^= 1;
+                b64u_encode(&attest)
+            },
+            2,
+        ),
+    ] {
+        let ev = format!(
+            r#"{{"raw_evidence":"{raw}","quote_signature":"{}","cert_chain":"{}"}}"#,
+            b("rsassa-sha256-tpmt-signature.bin"),
+            b("rsassa-sha256-ak-chain.pem")
+        );
+        let p = write(&format!("tpm-{tag}.json"), ev.as_bytes());
+        let args = [
+            "evidence",
+            "--platform",
+            "tpm2",
+            "--evidence",
+            p.to_str().unwrap(),
+            "--nonce",
+            nonce.trim(),
+            "--tpm-ca",
+            root.to_str().unwrap(),
+            "--now",
+            "2027-01-01T00:00:00Z",
+            "--format",
+            "json",
+        ];
+        let (code, out) = run(&args);
+        assert_eq!(code, want, "{tag}: {out}");
+        // Without a pinned CA the quote is at best not established.
+        let (code, _) = run(&args[..8]);
+        assert!(code >= 1, "{tag}");
+    }
+}

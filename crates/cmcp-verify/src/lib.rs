@@ -29,6 +29,11 @@ pub use cmcp_policy::{
 use cmcp_chain::{BundleContext, verify_bundle_bytes};
 use cmcp_claim::verify_claim_bytes;
 
+/// A relying-party policy that cannot be used.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(pub String);
+
 /// Claim and bundle verification with a set of platform verifiers.
 #[derive(Default)]
 pub struct Verifier {
@@ -46,6 +51,28 @@ impl Verifier {
     pub fn with_platform(mut self, p: Box<dyn PlatformVerifier>) -> Self {
         self.platforms.push(p);
         self
+    }
+
+    /// A verifier with every platform verifier built into this crate
+    /// (by feature), each configured from the relying party's appraisal
+    /// policy file in `opts.appraisal`.
+    ///
+    /// ```
+    /// use cmcp_verify::{Verifier, VerifyOptions, Timestamp};
+    /// let opts = VerifyOptions::at(Timestamp::from_unix(1_800_000_000));
+    /// assert!(Verifier::from_options(&opts).is_ok());
+    /// ```
+    pub fn from_options(opts: &VerifyOptions) -> Result<Verifier, ConfigError> {
+        #[allow(unused_mut)]
+        let mut v = Verifier::new();
+        #[cfg(feature = "tpm")]
+        {
+            let tpm = cmcp_tpm::TpmVerifier::from_policy_file(opts.appraisal.as_ref())
+                .map_err(|e| ConfigError(format!("tpm policy: {e}")))?;
+            v = v.with_platform(Box::new(tpm));
+        }
+        let _ = opts;
+        Ok(v)
     }
 
     fn platform_refs(&self) -> Vec<&dyn PlatformVerifier> {
