@@ -8,6 +8,15 @@
 //! * [`TdxVerifier`] — the [`cmcp_policy::PlatformVerifier`] for `intel-tdx`.
 //!
 //! Nothing in this crate performs network I/O.
+//!
+//! ```no_run
+//! use cmcp_tdx::{Collateral, TdxPolicy, TdxVerifier};
+//! # fn demo(policy_doc: Option<&cmcp_json::Value>, collateral_json: &[u8]) -> Result<(), Box<dyn std::error::Error>> {
+//! let verifier = TdxVerifier::new(TdxPolicy::from_json(policy_doc)?)
+//!     .with_collateral(Collateral::from_json(collateral_json)?);
+//! // hand `verifier` to the claim verifier as a `cmcp_policy::PlatformVerifier`
+//! # let _ = verifier; Ok(()) }
+//! ```
 
 pub mod appraise;
 pub mod authenticate;
@@ -17,6 +26,8 @@ pub mod pck;
 pub mod roots;
 mod verifier;
 
+pub use appraise::TdxPolicy;
+pub use collateral::{Collateral, TcbStatus};
 pub use verifier::{PLATFORM, TdxVerifier};
 
 use sha2::{Digest as _, Sha384};

@@ -694,3 +694,45 @@ fn absent_evidence_and_other_platforms() {
             .allow_debug
     );
 }
+
+#[test]
+fn qe_identity_and_tcb_policy_failures_name_their_field() {
+    let (Some(raw), Some(cj)) = (read(QVL_QUOTE), read(QVL_COLLATERAL)) else {
+        return;
+    };
+    let q = TdQuote::parse(&raw).unwrap();
+    let nonce = q.body.report_data;
+    let c = Case {
+        raw: &raw,
+        nonce: Some(&nonce),
+        measurement: None,
+        trust: builtin(),
+        now: "2025-07-01T00:00:00Z",
+    };
+    // A QE identity naming another MRSIGNER (parsed value altered after the
+    // signature check would have passed on the text).
+    let mut col = Collateral::from_json(&cj).unwrap();
+    col.qe_identity.mr_signer[0] ^= 1;
+    let l = run(&TdxVerifier::default().with_collateral(col), &c);
+    assert_eq!(o(&l, "qe_identity"), Some(Outcome::Failed));
+    assert!(
+        l.details()["tdx_failure"].starts_with("qe_identity_mismatch: QE MRSIGNER"),
+        "{:?}",
+        l.details()
+    );
+    // UpToDate not in the accepted list.
+    let col = Collateral::from_json(&cj).unwrap();
+    let p = TdxPolicy::default()
+        .accept_tcb_statuses(&[cmcp_tdx::collateral::TcbStatus::SWHardeningNeeded]);
+    let l = run(&TdxVerifier::new(p).with_collateral(col), &c);
+    assert_eq!(o(&l, "tcb_status"), Some(Outcome::Failed));
+    assert_eq!(
+        l.details()["tdx_failure"],
+        "tcb_status_unacceptable: UpToDate"
+    );
+    assert!(
+        l.entries()
+            .iter()
+            .any(|e| e.reason.contains("tdx.accepted_tcb_statuses"))
+    );
+}

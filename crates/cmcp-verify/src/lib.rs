@@ -71,6 +71,12 @@ impl Verifier {
                 .map_err(|e| ConfigError(format!("tpm policy: {e}")))?;
             v = v.with_platform(Box::new(tpm));
         }
+        #[cfg(feature = "tdx")]
+        {
+            let tdx = cmcp_tdx::TdxVerifier::from_policy_json(opts.appraisal.as_ref())
+                .map_err(|e| ConfigError(format!("tdx policy: {e}")))?;
+            v = v.with_platform(Box::new(tdx));
+        }
         let _ = opts;
         Ok(v)
     }
