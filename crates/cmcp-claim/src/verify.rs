@@ -141,7 +141,7 @@ pub fn verify_claim(
     let x_text = claim.trace.jwk.x.clone().unwrap_or_default();
     let nonce = claim.trace.runtime.nonce.as_deref().map(decode_nonce);
 
-    check_key_binding(&claim, sw, &x_text, nonce.as_ref(), &mut l);
+    check_key_binding(sw, &x_text, nonce.as_ref(), &mut l);
     check_trusted_key(&claim, opts, &mut l);
     check_pin(
         &mut l,
@@ -245,7 +245,6 @@ fn check_signature(claim: &Claim, l: &mut Ledger) -> Option<StrictKey> {
 }
 
 fn check_key_binding(
-    claim: &Claim,
     sw: bool,
     x: &str,
     nonce: Option<&Result<[u8; 64], cmcp_json::encoding::EncodingError>>,
@@ -263,7 +262,6 @@ fn check_key_binding(
         );
         return;
     }
-    let _ = claim;
     match nonce {
         None => fail(
             l,
