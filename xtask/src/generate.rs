@@ -1,0 +1,494 @@
+//! `gen-vectors`: builds every synthetic conformance vector from fixed seeds
+//! and keys. Each vector states the contract expectation by hand (status,
+//! failure code, the ledger outcomes that matter, bundle failure codes); the
+//! generator runs it through the façade, refuses to write a vector whose
+//! hand-written expectation the verifier does not meet (unless the vector is
+//! `pending`), and snapshots the full field sets and exit code so that any
+//! later change of verdict is caught.
+
+mod cases;
+
+use crate::jsonx::{get, obj, pretty, s, strs};
+use crate::run::{Actual, bundle_codes, compare};
+use cmcp_verify::json::{Value, parse};
+use cmcp_verify::output;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::ExitCode;
+
+/// Default verification time of synthetic vectors.
+pub const NOW: &str = "2026-12-01T00:00:00Z";
+
+/// One vector under construction.
+pub struct Vb {
+    id: String,
+    description: String,
+    spec: String,
+    tags: Vec<String>,
+    command: &'static str,
+    claim: Option<Vec<u8>>,
+    bundle: Option<Vec<u8>>,
+    options: Vec<(String, Value)>,
+    expect: Vec<(String, Value)>,
+    ledger: Vec<(String, Value)>,
+    details: Vec<(String, Value)>,
+    pending: Option<String>,
+    divergence: Option<Value>,
+}
+
+impl Vb {
+    /// A claim-command vector with the default pins and time.
+    pub fn new(id: &str, description: &str, spec: &str, tags: &[&str]) -> Vb {
+        Vb {
+            id: id.into(),
+            description: description.into(),
+            spec: spec.into(),
+            tags: std::iter::once("synthetic")
+                .chain(tags.iter().copied())
+                .map(str::to_owned)
+                .collect(),
+            command: "claim",
+            claim: None,
+            bundle: None,
+            options: vec![
+                ("now".into(), s(NOW)),
+                (
+                    "policy_hash".into(),
+                    s(&format!("sha256:{}", "ab".repeat(32))),
+                ),
+                (
+                    "catalog_hash".into(),
+                    s(&format!("sha256:{}", "cd".repeat(32))),
+                ),
+            ],
+            expect: Vec::new(),
+            ledger: Vec::new(),
+            details: Vec::new(),
+            pending: None,
+            divergence: None,
+        }
+    }
+    /// Uses the `bundle` command.
+    pub fn bundle_cmd(mut self) -> Vb {
+        self.command = "bundle";
+        self
+    }
+    /// Claim input bytes.
+    pub fn claim_bytes(mut self, b: impl Into<Vec<u8>>) -> Vb {
+        self.claim = Some(b.into());
+        self
+    }
+    /// Claim input value (written pretty).
+    pub fn claim(self, v: &Value) -> Vb {
+        self.claim_bytes(pretty(v))
+    }
+    /// Bundle input bytes.
+    pub fn bundle_bytes(mut self, b: impl Into<Vec<u8>>) -> Vb {
+        self.bundle = Some(b.into());
+        self
+    }
+    /// Bundle input value.
+    pub fn bundle(self, v: &Value) -> Vb {
+        self.bundle_bytes(pretty(v))
+    }
+    /// Sets (or with `Value::Null` removes) an option.
+    pub fn opt(mut self, k: &str, v: Value) -> Vb {
+        self.options.retain(|(n, _)| n != k);
+        if !v.is_null() {
+            self.options.push((k.into(), v));
+        }
+        self
+    }
+    /// Expected status and failure reason.
+    pub fn st(mut self, status: &str, code: Option<&str>) -> Vb {
+        self.expect.push(("status".into(), s(status)));
+        self.expect
+            .push(("failure_reason".into(), code.map_or(Value::Null, s)));
+        self
+    }
+    /// Expected combined ledger outcome of a field (`"absent"` = not recorded).
+    pub fn l(mut self, field: &str, outcome: &str) -> Vb {
+        let v = if outcome == "absent" {
+            Value::Null
+        } else {
+            s(outcome)
+        };
+        self.ledger.push((field.into(), v));
+        self
+    }
+    /// Expected details member.
+    pub fn d(mut self, k: &str, v: &str) -> Vb {
+        self.details.push((k.into(), s(v)));
+        self
+    }
+    /// Expected bundle failure codes, in order.
+    pub fn bc(mut self, codes: &[&str]) -> Vb {
+        self.expect
+            .push(("bundle_failure_codes".into(), strs(codes)));
+        self
+    }
+    /// Marks the vector pending (a suspected verifier bug).
+    pub fn pending(mut self, why: &str) -> Vb {
+        self.pending = Some(why.into());
+        self
+    }
+    /// Records a divergence from the reference.
+    pub fn div(mut self, quirk: &str, reference: &str, note: &str) -> Vb {
+        self.divergence = Some(obj(vec![
+            ("quirk", s(quirk)),
+            ("reference_verdict", s(reference)),
+            ("note", s(note)),
+        ]));
+        self
+    }
+}
+
+fn run_in_memory(v: &Vb) -> Result<Actual, String> {
+    let doc = obj(vec![(
+        "options",
+        Value::Object(cmcp_verify::json::Object::from_members(v.options.clone())),
+    )]);
+    let vec = crate::vector::Vector {
+        id: v.id.clone(),
+        dir: Path::new(".").into(),
+        doc,
+    };
+    let opts = crate::vector::facade_options(Path::new("."), &vec)?;
+    let ver = crate::run::verifier(&opts)?;
+    let r = match v.command {
+        "bundle" => ver.verify_bundle(
+            v.bundle.as_deref().unwrap_or_default(),
+            v.claim.as_deref(),
+            &opts,
+        ),
+        _ => ver.verify_claim(
+            v.claim.as_deref().unwrap_or_default(),
+            v.bundle.as_deref(),
+            &opts,
+        ),
+    };
+    Ok(Actual {
+        json: Some(output::to_json(&r)),
+        exit: i64::from(r.status.exit_code()),
+        error: None,
+    })
+}
+
+fn hand_expect(v: &Vb) -> Value {
+    let mut m: Vec<(String, Value)> = Vec::new();
+    let mut bundle: Vec<(String, Value)> = Vec::new();
+    for (k, val) in &v.expect {
+        if k == "bundle_failure_codes" {
+            bundle.push(("failure_codes".into(), val.clone()));
+        } else {
+            m.push((k.clone(), val.clone()));
+        }
+    }
+    if !v.ledger.is_empty() {
+        m.push((
+            "ledger".into(),
+            Value::Object(cmcp_verify::json::Object::from_members(v.ledger.clone())),
+        ));
+    }
+    if !v.details.is_empty() {
+        m.push((
+            "details".into(),
+            Value::Object(cmcp_verify::json::Object::from_members(v.details.clone())),
+        ));
+    }
+    if !bundle.is_empty() {
+        m.push((
+            "bundle".into(),
+            Value::Object(cmcp_verify::json::Object::from_members(bundle)),
+        ));
+    }
+    Value::Object(cmcp_verify::json::Object::from_members(m))
+}
+
+/// All generated files: `(path relative to the repo root, content)`.
+pub struct Out {
+    /// Files.
+    pub files: Vec<(String, Vec<u8>)>,
+    /// Vectors whose hand expectation the verifier does not meet.
+    pub errors: Vec<String>,
+    /// Ids seen.
+    pub ids: BTreeMap<String, ()>,
+    /// Reference verdicts recorded in conformance/reference-verdicts.json.
+    pub reference: Option<Value>,
+    /// DIVERGENCES.md table rows.
+    pub divergences: Vec<String>,
+}
+
+fn verdict_text(status: Option<&Value>, code: Option<&Value>) -> String {
+    let st = status.and_then(Value::as_str).unwrap_or("?");
+    match code.and_then(Value::as_str) {
+        Some(c) => format!("{st} / {c}"),
+        None => format!("{st} / null"),
+    }
+}
+
+fn reference_text(r: &Value) -> String {
+    let mut parts = Vec::new();
+    if r.get("status").is_some() {
+        parts.push(verdict_text(r.get("status"), r.get("failure_reason")));
+    }
+    if let Some(c) = r.get("claim_crash").and_then(Value::as_str) {
+        parts.push(format!("crash ({c})"));
+    }
+    if let Some(b) = r.get("bundle") {
+        let n = b
+            .get("failures")
+            .and_then(Value::as_array)
+            .map_or(0, <[Value]>::len);
+        parts.push(format!(
+            "bundle verified={} ({n} failures)",
+            crate::jsonx::compact(b.get("verified").unwrap_or(&Value::Null))
+        ));
+    }
+    if let Some(c) = r.get("bundle_crash").and_then(Value::as_str) {
+        parts.push(format!("bundle crash ({c})"));
+    }
+    if let Some(e) = r.get("error").and_then(Value::as_str) {
+        parts.push(format!("not loadable ({e})"));
+    }
+    parts.join("; ")
+}
+
+impl Out {
+    /// Finishes a vector: checks, snapshots, and emits its files.
+    pub fn add(&mut self, v: Vb) {
+        if self.ids.insert(v.id.clone(), ()).is_some() {
+            self.errors.push(format!("{}: duplicate id", v.id));
+        }
+        let hand = hand_expect(&v);
+        let actual = match run_in_memory(&v) {
+            Ok(a) => a,
+            Err(e) => {
+                self.errors.push(format!("{}: {e}", v.id));
+                return;
+            }
+        };
+        let mismatch = compare(&hand, &actual);
+        let mut expect: Vec<(String, Value)> = Vec::new();
+        let json = actual.json.clone().unwrap_or(Value::Null);
+        let hand_members = hand
+            .as_object()
+            .map(|o| o.members().to_vec())
+            .unwrap_or_default();
+        if v.pending.is_none() {
+            if let Some(m) = &mismatch {
+                self.errors.push(format!("{}: {m}", v.id));
+            }
+            for (k, val) in &hand_members {
+                if k != "ledger" && k != "details" && k != "bundle" {
+                    expect.push((k.clone(), val.clone()));
+                }
+            }
+            expect.push(("exit_code".into(), crate::jsonx::int(actual.exit)));
+            for k in ["verified_fields", "unverified_fields", "not_checked_fields"] {
+                expect.push((k.into(), json.get(k).cloned().unwrap_or(Value::Null)));
+            }
+            for (k, val) in &hand_members {
+                if k == "ledger" || k == "details" {
+                    expect.push((k.clone(), val.clone()));
+                }
+            }
+            if json.get("bundle").is_some() {
+                expect.push((
+                    "bundle".into(),
+                    obj(vec![
+                        (
+                            "verified",
+                            get(&json, &["bundle", "verified"])
+                                .cloned()
+                                .unwrap_or(Value::Null),
+                        ),
+                        (
+                            "entry_count",
+                            get(&json, &["bundle", "entry_count"])
+                                .cloned()
+                                .unwrap_or(Value::Null),
+                        ),
+                        ("failure_codes", strs(&bundle_codes(&json))),
+                    ]),
+                ));
+            }
+        } else {
+            expect = hand_members.clone();
+            let exit = match hand.get("status").and_then(Value::as_str) {
+                Some("verified") => 0,
+                Some("partially_verified") => 1,
+                _ => 2,
+            };
+            expect.push(("exit_code".into(), crate::jsonx::int(exit)));
+        }
+        let dir = format!("conformance/vectors/{}", v.id);
+        let mut inputs: Vec<(String, Value)> = Vec::new();
+        if let Some(c) = &v.claim {
+            inputs.push(("claim".into(), s("claim.json")));
+            self.files.push((format!("{dir}/claim.json"), c.clone()));
+        }
+        if let Some(b) = &v.bundle {
+            inputs.push(("bundle".into(), s("bundle.json")));
+            self.files.push((format!("{dir}/bundle.json"), b.clone()));
+        }
+        let mut doc: Vec<(String, Value)> = vec![
+            ("id".into(), s(&v.id)),
+            ("description".into(), s(&v.description)),
+            ("spec".into(), s(&v.spec)),
+            ("tags".into(), strs(&v.tags)),
+            ("command".into(), s(v.command)),
+            (
+                "inputs".into(),
+                Value::Object(cmcp_verify::json::Object::from_members(inputs)),
+            ),
+            (
+                "options".into(),
+                Value::Object(cmcp_verify::json::Object::from_members(v.options.clone())),
+            ),
+            (
+                "expect".into(),
+                Value::Object(cmcp_verify::json::Object::from_members(expect)),
+            ),
+        ];
+        if let Some(p) = &v.pending {
+            doc.push(("pending".into(), s(p)));
+        }
+        if let Some(d) = &v.divergence {
+            doc.push(("divergence".into(), d.clone()));
+        }
+        let reference = self.reference.as_ref().and_then(|r| r.get(&v.id)).cloned();
+        if let Some(r) = &reference {
+            doc.push(("reference".into(), r.clone()));
+        }
+        let ours = verdict_text(hand.get("status"), hand.get("failure_reason"));
+        let ref_text = reference.as_ref().map(reference_text).unwrap_or_default();
+        let differs = reference.as_ref().is_some_and(|r| {
+            r.get("status") != hand.get("status")
+                || r.get("failure_reason").unwrap_or(&Value::Null)
+                    != hand.get("failure_reason").unwrap_or(&Value::Null)
+                || r.get("claim_crash").is_some()
+                || get(r, &["bundle", "verified"])
+                    .is_some_and(|b| Some(b) != get(&json, &["bundle", "verified"]))
+        });
+        if v.divergence.is_some() || differs {
+            let (quirk, note) = match &v.divergence {
+                Some(d) => (
+                    crate::jsonx::get_str(d, &["quirk"]),
+                    crate::jsonx::get_str(d, &["note"]),
+                ),
+                None => (
+                    "README-2".to_owned(),
+                    "status rule: any failure is unverified (Q1) / strict checks".to_owned(),
+                ),
+            };
+            self.divergences.push(format!(
+                "| {} | {quirk} | {ours} | {} | {} |",
+                v.id,
+                if ref_text.is_empty() {
+                    "(not recorded)".to_owned()
+                } else {
+                    ref_text.replace('|', "/")
+                },
+                format!("{}. {note}", v.description).replace('|', "/")
+            ));
+        }
+        self.files.push((
+            format!("{dir}/vector.json"),
+            pretty(&Value::Object(cmcp_verify::json::Object::from_members(doc))).into_bytes(),
+        ));
+    }
+}
+
+/// Writes (or checks) every synthetic vector.
+pub fn gen_vectors(root: &Path, check: bool) -> Result<ExitCode, String> {
+    let reference = std::fs::read(root.join("conformance/reference-verdicts.json"))
+        .ok()
+        .and_then(|b| parse(&b).ok());
+    let mut out = Out {
+        files: Vec::new(),
+        errors: Vec::new(),
+        ids: BTreeMap::new(),
+        reference,
+        divergences: Vec::new(),
+    };
+    cases::all(&mut out);
+    if !out.errors.is_empty() {
+        for e in &out.errors {
+            eprintln!("expectation not met: {e}");
+        }
+        return Err(format!(
+            "{} vectors do not meet their hand-written expectation",
+            out.errors.len()
+        ));
+    }
+    let mut md = String::from(DIVERGENCES_HEAD);
+    for r in &out.divergences {
+        md.push_str(r);
+        md.push('\n');
+    }
+    md.push_str(DIVERGENCES_TAIL);
+    out.files
+        .push(("conformance/DIVERGENCES.md".into(), md.into_bytes()));
+    let files: Vec<(&str, &[u8])> = out
+        .files
+        .iter()
+        .map(|(p, c)| (p.as_str(), c.as_slice()))
+        .collect();
+    let mut changed = crate::write_files(root, &files, check)?;
+    // Stale generated vectors (folders no longer produced) also count as a change.
+    let vdir = root.join("conformance/vectors");
+    if let Ok(rd) = std::fs::read_dir(&vdir) {
+        for e in rd.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let generated = std::fs::read_to_string(e.path().join("vector.json"))
+                .is_ok_and(|t| t.contains("\"synthetic\""));
+            if !out.ids.contains_key(&name) && generated {
+                changed.push(format!("conformance/vectors/{name} (no longer generated)"));
+            }
+        }
+    }
+    println!("{} synthetic vectors", out.ids.len());
+    Ok(crate::report_changes(&changed, check))
+}
+
+const DIVERGENCES_HEAD: &str = "# Divergences from the reference verifier
+
+Generated by `cargo xtask gen-vectors` — do not edit by hand; edit the vector's
+`divergence` in `xtask/src/generate/cases.rs` instead.
+
+Every row is a conformance vector whose verdict differs from the reference's
+(cmcp-runtime 0.7.1), or that pins a reference quirk of
+`claim-chain-receipts.md` §8. *Ours* is the expectation the suite enforces
+(status / failure_reason); *Reference* is the reference's own verdict, computed
+by `conformance/tools/reference_verdicts.py` and stored in
+`conformance/reference-verdicts.json` (informative: the reference has no
+`not pinned` notion, so unpinned hashes are passed to it as the claim's own
+values, and its clock is frozen at the vector's `now`). The reason column is
+the vector's description and the contract rule (README.md Decisions N, or §8 Qn).
+
+General reasons, in the product contract's words:
+
+* **Q1 / README Decisions 2** — any failed check makes the claim `unverified`; the
+  reference reports `partially_verified` for everything but schema errors.
+* **Q2, Q14, Q15 / Decisions 5, 6** — strict Ed25519 and canonical unpadded base64url;
+  the reference accepts small-order keys and decodes base64 tolerantly.
+* **Q7, Q22 / Decisions 4** — exact JSON types, duplicates/NaN/lone surrogates/trailing
+  data rejected as `CLAIM_MALFORMED`.
+* **Q8, Q9 / Decisions 7** — RFC 3339 with offset, bounded future skew, a claim that says
+  `attestation_stale: true` (or outlives its own validity) is stale.
+* **Q3 / Decisions 8** — a nonce that commits the gateway measurement instead of the
+  root leaves `audit_chain_binding` not established rather than failed; TPM never
+  establishes it.
+* **Q10, Q11** — the bundle verifier checks sequence numbers, chain start, the claim's
+  authenticity, strict receipts.
+
+| vector | rule | ours | reference | reason |
+|---|---|---|---|---|
+";
+
+const DIVERGENCES_TAIL: &str = "
+Vectors that are `pending` (suspected verifier bugs) are listed in
+`conformance/README.md`, not here: their expectation is what the contract
+demands, which the verifier does not yet do.
+";
