@@ -127,6 +127,21 @@ impl fmt::Display for FailureCode {
     }
 }
 
+/// Rank of a failure for `failure_reason` (lower wins): the code's
+/// position, with the pinned-key mismatch placed after `SIGNATURE_INVALID`.
+fn precedence_rank(field: &str, code: FailureCode) -> u32 {
+    let pos = FailureCode::ALL
+        .iter()
+        .position(|c| *c == code)
+        .and_then(|p| u32::try_from(p).ok())
+        .unwrap_or(u32::MAX / 2);
+    if code == FailureCode::PublicKeyNotBound && field == "trusted_public_key" {
+        // Between SIGNATURE_INVALID (pos 2) and POLICY_HASH_MISMATCH (pos 3).
+        return 2 * 2 + 1;
+    }
+    pos * 2
+}
+
 /// One ledger record.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entry {
@@ -246,18 +261,34 @@ impl Ledger {
     }
 
     /// The highest-precedence failure code (ties: first recorded).
+    ///
+    /// Precedence follows the order of the checks, not only the code: a
+    /// `PUBLIC_KEY_NOT_BOUND` from the report-data key binding outranks
+    /// `SIGNATURE_INVALID`, while one from the pinned-key comparison
+    /// (`trusted_public_key`) ranks just below it.
+    ///
+    /// ```
+    /// use cmcp_policy::{Ledger, FailureCode};
+    /// let mut l = Ledger::new();
+    /// l.failed("signature", FailureCode::SignatureInvalid, "");
+    /// l.failed("trusted_public_key", FailureCode::PublicKeyNotBound, "");
+    /// assert_eq!(l.failure_reason(), Some(FailureCode::SignatureInvalid));
+    /// l.failed("public_key_binding", FailureCode::PublicKeyNotBound, "");
+    /// assert_eq!(l.failure_reason(), Some(FailureCode::PublicKeyNotBound));
+    /// ```
     pub fn failure_reason(&self) -> Option<FailureCode> {
-        let mut best: Option<FailureCode> = None;
+        let mut best: Option<(u32, FailureCode)> = None;
         for e in &self.entries {
             if e.outcome != Outcome::Failed {
                 continue;
             }
             let code = e.code.unwrap_or(FailureCode::HardwareAttestationFailed);
-            if best.is_none_or(|b| code < b) {
-                best = Some(code);
+            let rank = precedence_rank(&e.field, code);
+            if best.is_none_or(|(r, _)| rank < r) {
+                best = Some((rank, code));
             }
         }
-        best
+        best.map(|(_, c)| c)
     }
 
     fn fields_where(&self, pred: impl Fn(Outcome) -> bool) -> Vec<&str> {

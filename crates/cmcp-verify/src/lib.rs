@@ -129,7 +129,7 @@ impl Verifier {
         claim: Option<&[u8]>,
         opts: &VerifyOptions,
     ) -> VerificationResult {
-        let check = claim.map(|c| verify_claim_bytes(c, opts, &[]));
+        let check = claim.map(|c| verify_claim_bytes(c, opts, &self.platform_refs()));
         let problem = check
             .as_ref()
             .and_then(|c| claim_problem(c.claim.is_some(), c.verified_key.is_some()));
@@ -140,13 +140,36 @@ impl Verifier {
             evidence_keys: evidence_keys(opts),
         };
         let report = verify_bundle_bytes(bundle, ctx);
-        let (status, failure_reason) = decide(&report.ledger, cmcp_chain::REQUIRED_FIELDS);
+        let mut ledger = report.ledger;
+        // The bundle is only as trustworthy as the claim whose key signed it.
+        const CLAIM: &str = "audit_bundle.claim";
+        match &check {
+            None => ledger.not_established(CLAIM, "no claim given: nothing vouches for the bundle's signer"),
+            Some(c) => match decide(&c.ledger, cmcp_claim::REQUIRED_FIELDS) {
+                (Status::Verified, _) => ledger.verified(CLAIM, "the claim that signed the bundle is verified"),
+                (Status::PartiallyVerified, _) => ledger.not_established(
+                    CLAIM,
+                    format!(
+                        "the claim that signed the bundle is only partially verified (not established: {})",
+                        c.ledger.unverified_fields().join(", ")
+                    ),
+                ),
+                (Status::Unverified, code) => ledger.failed(
+                    CLAIM,
+                    code.unwrap_or(FailureCode::ClaimMalformed),
+                    "the claim that signed the bundle is unverified",
+                ),
+            },
+        }
+        let mut required: Vec<&str> = cmcp_chain::REQUIRED_FIELDS.to_vec();
+        required.push(CLAIM);
+        let (status, failure_reason) = decide(&ledger, &required);
         VerificationResult {
             status,
             failure_reason,
-            ledger: report.ledger,
-            attestation_age_seconds: -1,
-            is_attestation_fresh: false,
+            ledger,
+            attestation_age_seconds: check.as_ref().map_or(-1, |c| c.attestation_age_seconds),
+            is_attestation_fresh: check.as_ref().is_some_and(|c| c.is_attestation_fresh),
             bundle: Some(report.summary),
         }
     }

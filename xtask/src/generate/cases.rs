@@ -579,8 +579,7 @@ fn claim_vectors(o: &mut Out) {
         .div("Q1", "partially_verified / PUBLIC_KEY_NOT_BOUND", "Q1"),
     );
     o.add(Vb::new("CV-CLAIM-0043", "forged signature and wrong trusted key: SIGNATURE_INVALID outranks the trusted-key failure", "§4.2 precedence", &["trusted-key", "precedence"])
-        .claim(&forged).opt("trusted_key", s(&opk)).st(UN, Some("SIGNATURE_INVALID")).l("trusted_public_key", "failed")
-        .pending("suspected verifier bug: §4.2 ranks the trusted-key PUBLIC_KEY_NOT_BOUND below SIGNATURE_INVALID (only the report-data key binding outranks it); the verifier's single FailureCode order reports PUBLIC_KEY_NOT_BOUND"));
+        .claim(&forged).opt("trusted_key", s(&opk)).st(UN, Some("SIGNATURE_INVALID")).l("trusted_public_key", "failed"));
 
     // Pins (Q16).
     o.add(
@@ -1940,7 +1939,9 @@ fn bundle_vectors(o: &mut Out) {
         .bundle_cmd()
         .claim(&c)
         .bundle(&b)
-        .st(VE, None)
+        .st(PS, None)
+        .l("audit_bundle.signature", "verified")
+        .l("audit_bundle.claim", "not_established")
         .bc(&[]),
     );
     o.add(
@@ -2237,7 +2238,7 @@ fn bundle_vectors(o: &mut Out) {
         .bc(&["CLAIM_NOT_AUTHENTIC"]),
     );
     o.add(Vb::new("CV-BUNDLE-0061", "bundle command with a forged claim (Q10: the bundle verifier does not trust the claim)", "§8 Q10", &["bundle", "forged", "quirk", "Q10"])
-        .bundle_cmd().claim(&forged).bundle(&b).st(UN, Some("CHAIN_BROKEN")).bc(&["CLAIM_NOT_AUTHENTIC"])
+        .bundle_cmd().claim(&forged).bundle(&b).st(UN, Some("SIGNATURE_INVALID")).l("audit_bundle.claim", "failed").bc(&["CLAIM_NOT_AUTHENTIC"])
         .div("Q10", "verified: the claim's signature is not checked", "a claim must verify before its key vouches"));
     // Shapes.
     let shape = |id: &str, desc: &str, bundle: Vec<u8>, codes: &[&str]| {
@@ -2334,7 +2335,8 @@ fn bundle_vectors(o: &mut Out) {
         .bundle_cmd()
         .claim(&sw_edit(path, Some(v)))
         .bundle(&b)
-        .st(UN, Some("CHAIN_BROKEN"))
+        .st(UN, Some("CLAIM_MALFORMED"))
+        .l("audit_bundle.claim", "failed")
         .bc(&["CLAIM_NOT_AUTHENTIC"])
     };
     o.add(wt(
@@ -2911,8 +2913,9 @@ fn receipt_vectors(o: &mut Out) {
         .claim(&c)
         .bundle(&b)
         .opt("evidence_keys", keys.clone())
-        .st(VE, None)
-        .l("audit_bundle.external_evidence", VE),
+        .st(PS, None)
+        .l("audit_bundle.external_evidence", VE)
+        .l("audit_bundle.claim", "not_established"),
     );
     o.add(
         rv(
