@@ -385,12 +385,7 @@ pub(crate) fn verify_azure(
     l: &mut Ledger,
 ) {
     let Some(raw) = input.raw_evidence.filter(|r| !r.is_empty()) else {
-        return fail(
-            l,
-            "measurement",
-            "no_raw_evidence",
-            "no Azure CVM evidence envelope",
-        );
+        return crate::verifier::no_evidence(l, "no Azure CVM evidence envelope in raw_evidence");
     };
     let env = match Envelope::parse(raw) {
         Ok(e) => e,

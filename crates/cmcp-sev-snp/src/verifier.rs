@@ -31,8 +31,9 @@ const CODE: FailureCode = FailureCode::HardwareAttestationFailed;
 /// let ctx = VerifyContext { now: Timestamp::from_unix(0), future_skew_seconds: 300, trust: &trust };
 /// let mut l = Ledger::new();
 /// v.verify(&EvidenceInput { platform: "amd-sev-snp", ..Default::default() }, &ctx, &mut l);
-/// assert_eq!(l.outcome_of("hardware_attestation"), Some(Outcome::Failed));
-/// assert_eq!(l.details()["sev_snp_failure"], "no_raw_evidence");
+/// // No evidence: nothing failed, nothing established.
+/// assert_eq!(l.outcome_of("hardware_attestation"), Some(Outcome::NotEstablished));
+/// assert_eq!(l.details()["raw_evidence"], "no SNP report in raw_evidence");
 /// ```
 #[derive(Clone, Debug, Default)]
 pub struct SnpVerifier {
@@ -88,6 +89,16 @@ fn fail(l: &mut Ledger, field: &str, reason: &str, msg: &str) {
     l.not_established("vcek_cert_chain", "not checked: an earlier check failed");
 }
 
+/// Records absent evidence: the claim names the platform but carries no
+/// report, so nothing can be established (and nothing was checked and failed).
+pub(crate) fn no_evidence(l: &mut Ledger, msg: &str) {
+    l.detail("raw_evidence", msg);
+    l.not_established("measurement", msg);
+    l.not_established("vcek_cert_chain", msg);
+    l.not_established(HW, msg);
+    l.detail(HW, msg);
+}
+
 impl PlatformVerifier for SnpVerifier {
     fn supports(&self, platform: &str) -> bool {
         platform == PLATFORM_SEV_SNP || platform == crate::azure::PLATFORM_AZURE_CVM
@@ -124,13 +135,7 @@ fn verify_native(
         );
     }
     let Some(raw) = input.raw_evidence.filter(|r| !r.is_empty()) else {
-        l.detail("raw_evidence", "not provided; SNP report cannot be checked");
-        return fail(
-            l,
-            "measurement",
-            "no_raw_evidence",
-            "no SNP report in raw_evidence",
-        );
+        return no_evidence(l, "no SNP report in raw_evidence");
     };
     let report = match AttestationReport::parse(raw) {
         Ok(r) => r,

@@ -355,7 +355,13 @@ fn parse_failures_are_verdicts() {
         Some(MILAN_MEASUREMENT_CLAIM),
         &t,
     );
-    assert_eq!(r.failure(), Some("no_raw_evidence"));
+    // Absent evidence is not established, never a failure.
+    assert_eq!(r.failure(), None);
+    assert_eq!(
+        r.ledger.outcome_of("hardware_attestation"),
+        Some(cmcp_policy::Outcome::NotEstablished)
+    );
+    assert!(!r.ledger.has_failure());
     let r = run_native(
         &v,
         &report,

@@ -71,6 +71,13 @@ impl Verifier {
                 .map_err(|e| ConfigError(format!("tpm policy: {e}")))?;
             v = v.with_platform(Box::new(tpm));
         }
+        #[cfg(feature = "sev-snp")]
+        {
+            let section = opts.appraisal.as_ref().and_then(|v| v.get("sev_snp"));
+            let snp = cmcp_sev_snp::SnpVerifier::from_policy_json(section)
+                .map_err(|e| ConfigError(format!("sev_snp policy: {e}")))?;
+            v = v.with_platform(Box::new(snp));
+        }
         #[cfg(feature = "tdx")]
         {
             let tdx = cmcp_tdx::TdxVerifier::from_policy_json(opts.appraisal.as_ref())

@@ -1773,13 +1773,13 @@ fn hw_vectors(o: &mut Out) {
     o.add(
         Vb::new(
             "CV-HW-0030",
-            "amd-sev-snp with raw_evidence bytes but no SNP verifier built in",
+            "amd-sev-snp with 48 junk raw_evidence bytes: not an SNP report, refused",
             sec,
             &["hardware", "evidence"],
         )
         .claim(&ev(&b64u_encode(&[7u8; 48])))
-        .st(PS, None)
-        .l("hardware_attestation", "not_established"),
+        .st(UN, Some("HARDWARE_ATTESTATION_FAILED"))
+        .l("hardware_attestation", "failed"),
     );
     o.add(
         Vb::new(
