@@ -489,6 +489,26 @@ General reasons, in the product contract's words:
 ";
 
 const DIVERGENCES_TAIL: &str = "
+## Attestation layers
+
+Pinned by the fixture vectors named, and by each crate's own tests (named in
+brackets) until the platform vector families land.
+
+| where | ours | reference | reason | pinned by |
+|---|---|---|---|---|
+| TDX PCK chain | the pinned Intel root is appended only when the presented chain does not already end with it | always appends it, so every genuine quote fails `pck_chain_invalid` | Decisions 11 | CV-FIX-0004 |
+| TDX quote location | read from `gateway.attestation_evidence.raw_evidence` (quote v4/v5 or bare TDREPORT) | read from `trace.runtime.raw_quote`, which the schema forbids | Decisions 9, Q5 | CV-FIX-0004, [cmcp-tdx tests/verifier.rs] |
+| TDX network | no network I/O; collateral is an input | probes Intel's service during verification | Decisions 10, Q5 | [cmcp-tdx] |
+| TDX appraisal | debug TD refused, TCB status from collateral, QE identity, CRLs | none | Decisions 12 | [cmcp-tdx tests/synthetic.rs, collateral_fixtures.rs] |
+| SNP signature | ECDSA over the raw report bytes 0x000–0x2A0; non-zero R/S padding refused; report exactly 1184 bytes | verifies a flipped padding byte | sev-snp.md §11 | [cmcp-sev-snp tests/signature_fixtures.rs] |
+| SNP VCEK extensions | TCB SPLs, hwID and product must agree with the report | not checked | go-sev-guest parity | [cmcp-sev-snp tests/synthetic.rs] |
+| SNP appraisal | safe defaults: debug guests and unknown POLICY bits refused | only an optional PLATFORM_INFO gate | Decisions 12 | [cmcp-sev-snp tests/appraise_knobs.rs] |
+| absent evidence (SNP, Azure, TDX, TPM) | `hardware_attestation` not established (partially verified) | `no_raw_evidence` failure (SNP, Azure, TDX) | contract: missing ⇒ not established | CV-HW-0001 |
+| TPM framing | signature verified over the inner TPMS_ATTEST, bare or TPM2B | verifies over whatever framing arrived | tpm.md | [cmcp-tpm tests/authenticate_fixtures.rs] |
+| TPM hashes | SHA-1 refused unless the policy allows it | accepted | issue policy | [cmcp-tpm] |
+| TPM audit root | `audit_chain_binding` not established (a quote carries only `nonce[0:32]`) | reported verified | Decisions 8 | CV-HW (tpm2 vectors) |
+| X.509 roots | roots must be self-signed and their self-signature verify; leaves may not be CAs; SHA-1 refused | fingerprint pin only | fail closed | [cmcp-x509 tests/synthetic.rs] |
+
 Vectors that are `pending` (suspected verifier bugs) are listed in
 `conformance/README.md`, not here: their expectation is what the contract
 demands, which the verifier does not yet do.
