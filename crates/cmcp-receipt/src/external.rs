@@ -66,6 +66,25 @@ pub enum ReceiptError {
     SignatureInvalid,
 }
 
+impl ReceiptError {
+    /// A stable machine code for the refusal.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ReceiptError::NotObject => "not_object",
+            ReceiptError::Shape => "shape",
+            ReceiptError::EntryHasNoCallId => "entry_call_id_missing",
+            ReceiptError::LinkedCallIdMismatch => "linked_call_id_mismatch",
+            ReceiptError::IssuerKeyIdFormat => "issuer_key_id_format",
+            ReceiptError::EvidenceHashFormat => "evidence_hash_format",
+            ReceiptError::UnsupportedType(_) => "unsupported_evidence_type",
+            ReceiptError::UnknownIssuer(_) => "unknown_issuer",
+            ReceiptError::KeyIdMismatch => "key_id_mismatch",
+            ReceiptError::BadKey => "bad_key",
+            ReceiptError::SignatureInvalid => "signature_invalid",
+        }
+    }
+}
+
 fn is_hex(s: &str, n: usize) -> bool {
     s.len() == n && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
@@ -135,3 +154,7 @@ pub fn verify(
     key.verify_b64u(&msg, s("signature"))
         .map_err(|_| ReceiptError::SignatureInvalid)
 }
+
+#[cfg(test)]
+#[path = "external_tests.rs"]
+mod tests;

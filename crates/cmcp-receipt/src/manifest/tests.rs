@@ -1,0 +1,346 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use super::*;
+use crate::testutil::*;
+use cmcp_json::encoding::b64u_encode;
+use ed25519_dalek::Signer;
+
+const PB: &str = "sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+const TC: &str = "sha256:cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc";
+
+fn manifest_json(version: &str) -> Value {
+    j(&format!(
+        r#"{{"manifest_id":"m-1","agent_id":"spiffe://t/agent","issuer":"spiffe://t/issuer","version":"{version}",
+        "issued_at":"2025-01-01T00:00:00Z","expires_at":"2099-01-01T00:00:00Z","crypto_profile":"standard",
+        "intent":{{"purpose":"kyc"}},
+        "artifacts":{{"system_prompt":{{"hash":"sha256:{a}"}},"model_identity":{{"version":"m"}},
+        "policy_bundle":{{"hash":"{PB}"}},"tool_manifest":{{"catalog_hash":"{TC}"}}}}}}"#,
+        a = "a".repeat(64)
+    ))
+}
+
+fn protected(kid: &[u8], typ: &str) -> Vec<u8> {
+    let mut p = vec![0xa4, 0x01, 0x32, 0x03];
+    cbor::put_text(MEDIA_TYPE_JSON, &mut p);
+    p.push(0x04);
+    cbor::put_bytes(kid, &mut p);
+    p.push(0x10);
+    cbor::put_text(typ, &mut p);
+    p
+}
+
+fn envelope(k: &ed25519_dalek::SigningKey, m: &Value, typ: &str) -> Vec<u8> {
+    let payload = amjcs(m).unwrap();
+    let kid = sha2::Sha256::digest_bytes(&public(k));
+    let prot = protected(&kid, typ);
+    let sig = k.sign(&sig_structure(&prot, &payload)).to_bytes();
+    let mut out = vec![0xd2, 0x84];
+    cbor::put_bytes(&prot, &mut out);
+    out.push(0xa0);
+    cbor::put_bytes(&payload, &mut out);
+    cbor::put_bytes(&sig, &mut out);
+    out
+}
+
+trait DigestBytes {
+    fn digest_bytes(b: &[u8]) -> Vec<u8>;
+}
+impl DigestBytes for sha2::Sha256 {
+    fn digest_bytes(b: &[u8]) -> Vec<u8> {
+        use sha2::Digest as _;
+        sha2::Sha256::digest(b).to_vec()
+    }
+}
+
+fn keys(k: &ed25519_dalek::SigningKey) -> BTreeMap<String, [u8; 32]> {
+    [(kid(k), public(k))].into_iter().collect()
+}
+
+fn identity(k: &ed25519_dalek::SigningKey) -> AgentIdentity {
+    let intent = sha256_prefixed(&amjcs(&j(r#"{"purpose":"kyc"}"#)).unwrap());
+    AgentIdentity {
+        manifest_id: "m-1".into(),
+        agent_id: "spiffe://t/agent".into(),
+        authenticated_subject: "spiffe://t/agent".into(),
+        subject_source: "svid".into(),
+        issuer: "spiffe://t/issuer".into(),
+        issuer_key_id: kid(k),
+        policy_bundle_hash: PB.into(),
+        tool_catalog_hash: TC.into(),
+        intent_hash: Some(intent),
+        agent_key_thumbprint: None,
+        enforcement_mode: Some("enforcing".into()),
+    }
+}
+
+fn now() -> Timestamp {
+    Timestamp::parse_rfc3339("2026-12-01T00:00:00Z").unwrap()
+}
+
+fn sign_v01(k: &ed25519_dalek::SigningKey, m: &Value) -> Value {
+    let mut o = m.as_object().unwrap().clone();
+    let pre = v01_preimage(&o).unwrap();
+    let sig = b64u_encode(&k.sign(&pre).to_bytes());
+    o.insert(
+        "signature",
+        j(&format!(
+            r#"{{"algorithm":"Ed25519","key_id":"{}","signature_value":"{sig}"}}"#,
+            kid(k)
+        )),
+    );
+    Value::Object(o)
+}
+
+#[test]
+fn cose_manifest_binds_identity() {
+    let k = spec_key();
+    let env = envelope(&k, &manifest_json("0.2"), MEDIA_TYPE_COSE);
+    let b = bind_manifest(
+        &ManifestInput::Cose(env.clone()),
+        &keys(&k),
+        &identity(&k),
+        PB,
+        TC,
+        now(),
+    )
+    .unwrap();
+    assert_eq!(
+        b.issuer_key_id,
+        "56475aa75463474c0285df5dbf2bcab73da651358839e9b77481b2eab107708c"
+    );
+    assert_eq!(b.subject_source, "svid");
+    assert_eq!(b.manifest_hash.as_deref().map(str::len), Some(71));
+    // ManifestInput::from_file_bytes recognizes COSE bytes and JSON text.
+    assert!(matches!(
+        ManifestInput::from_file_bytes(&env).unwrap(),
+        ManifestInput::Cose(_)
+    ));
+    assert!(matches!(
+        ManifestInput::from_file_bytes(b" {}").unwrap(),
+        ManifestInput::Json(_)
+    ));
+}
+
+#[test]
+fn mismatched_identity_members_are_named_in_order() {
+    let k = spec_key();
+    let env = ManifestInput::Cose(envelope(&k, &manifest_json("0.2"), MEDIA_TYPE_COSE));
+    let mut id = identity(&k);
+    id.issuer_key_id = String::new(); // what the reference gateway emits for COSE (Q4)
+    id.intent_hash = None;
+    let e = bind_manifest(&env, &keys(&k), &id, PB, TC, now()).unwrap_err();
+    assert_eq!(
+        e,
+        ManifestError::IdentityMismatch(vec!["issuer_key_id", "intent_hash"])
+    );
+    assert_eq!(
+        e.to_string(),
+        "gateway.agent_identity mismatch: issuer_key_id, intent_hash"
+    );
+    let mut id = identity(&k);
+    id.manifest_id = "m-2".into();
+    id.policy_bundle_hash = TC.into();
+    assert_eq!(
+        bind_manifest(&env, &keys(&k), &id, PB, TC, now()),
+        Err(ManifestError::IdentityMismatch(vec![
+            "manifest_id",
+            "policy_bundle_hash"
+        ]))
+    );
+}
+
+#[test]
+fn binding_errors() {
+    let k = spec_key();
+    let ks = keys(&k);
+    let id = identity(&k);
+    let env = ManifestInput::Cose(envelope(&k, &manifest_json("0.2"), MEDIA_TYPE_COSE));
+    // Claim hashes differ from the manifest's.
+    assert_eq!(
+        bind_manifest(&env, &ks, &id, TC, TC, now()),
+        Err(ManifestError::PolicyHash)
+    );
+    assert_eq!(
+        bind_manifest(&env, &ks, &id, PB, PB, now()),
+        Err(ManifestError::CatalogHash)
+    );
+    // Expired at now.
+    let late = Timestamp::parse_rfc3339("2099-01-01T00:00:00Z").unwrap();
+    assert_eq!(
+        bind_manifest(&env, &ks, &id, PB, TC, late),
+        Err(ManifestError::Expired)
+    );
+    // Unpinned signer.
+    let other = key(1);
+    assert_eq!(
+        bind_manifest(&env, &keys(&other), &id, PB, TC, now()),
+        Err(ManifestError::Signature)
+    );
+    // Trust anchor filed under the wrong id.
+    let wrong: BTreeMap<_, _> = [(kid(&k), public(&other))].into_iter().collect();
+    assert_eq!(
+        bind_manifest(&env, &wrong, &id, PB, TC, now()),
+        Err(ManifestError::AnchorKeyId)
+    );
+    let so: BTreeMap<_, _> = [(sha256_hex(&SMALL_ORDER), SMALL_ORDER)]
+        .into_iter()
+        .collect();
+    assert_eq!(
+        bind_manifest(&env, &so, &id, PB, TC, now()),
+        Err(ManifestError::AnchorKey)
+    );
+    // manifest-dev refused unless the policy is a dev policy.
+    let mut dev = id.clone();
+    dev.subject_source = "manifest-dev".into();
+    assert_eq!(
+        bind_manifest(&env, &ks, &dev, PB, TC, now()),
+        Err(ManifestError::DevSubject)
+    );
+    let ok = bind_manifest_with(
+        &env,
+        &ks,
+        &dev,
+        PB,
+        TC,
+        now(),
+        BindOptions {
+            allow_dev_subject: true,
+        },
+    );
+    assert_eq!(ok.unwrap().subject_source, "manifest-dev");
+    // Subject is someone else.
+    let mut other_sub = id.clone();
+    other_sub.authenticated_subject = "spiffe://t/else".into();
+    assert_eq!(
+        bind_manifest(&env, &ks, &other_sub, PB, TC, now()),
+        Err(ManifestError::SubjectMismatch)
+    );
+    // Unknown enforcement mode.
+    let mut em = id.clone();
+    em.enforcement_mode = Some("loud".into());
+    assert_eq!(
+        bind_manifest(&env, &ks, &em, PB, TC, now())
+            .unwrap_err()
+            .to_string(),
+        "'loud' is not a valid EnforcementMode"
+    );
+    // Wrong typ is an envelope error.
+    let bad = ManifestInput::Cose(envelope(&k, &manifest_json("0.2"), "application/cose"));
+    assert_eq!(
+        bind_manifest(&bad, &ks, &id, PB, TC, now()),
+        Err(ManifestError::Envelope(CoseError::Typ))
+    );
+    // A v0.1 payload inside COSE is the wrong version.
+    let v1 = ManifestInput::Cose(envelope(&k, &manifest_json("0.1"), MEDIA_TYPE_COSE));
+    assert!(matches!(
+        bind_manifest(&v1, &ks, &id, PB, TC, now()),
+        Err(ManifestError::Envelope(CoseError::Version(_)))
+    ));
+    // Missing tool_manifest.
+    let mut m = manifest_json("0.2").as_object().unwrap().clone();
+    m.insert(
+        "artifacts",
+        j(&format!(r#"{{"policy_bundle":{{"hash":"{PB}"}}}}"#)),
+    );
+    let nt = ManifestInput::Cose(envelope(&k, &Value::Object(m), MEDIA_TYPE_COSE));
+    assert_eq!(
+        bind_manifest(&nt, &ks, &id, PB, TC, now()),
+        Err(ManifestError::Bindings)
+    );
+    assert_eq!(
+        bind_manifest(&env, &BTreeMap::new(), &id, PB, TC, now()),
+        Err(ManifestError::NoTrustedKeys)
+    );
+}
+
+#[test]
+fn v01_json_manifest() {
+    let k = key(2);
+    let ks = keys(&k);
+    let id = identity(&k);
+    let signed = sign_v01(&k, &manifest_json("0.1"));
+    let b = bind_manifest(
+        &ManifestInput::Json(signed.clone()),
+        &ks,
+        &id,
+        PB,
+        TC,
+        now(),
+    )
+    .unwrap();
+    assert_eq!(b.issuer_key_id, kid(&k));
+    let out = verify_json(&signed, &SdkContext::new(&ks, now()));
+    assert_eq!(
+        (out.result, out.signature_verified),
+        (SdkResult::Valid, true)
+    );
+    // Tampered signed member.
+    let mut t = signed.as_object().unwrap().clone();
+    t.insert("issuer", Value::from("spiffe://t/evil"));
+    let out = verify_json(&Value::Object(t), &SdkContext::new(&ks, now()));
+    assert_eq!(
+        (out.result, out.error),
+        (SdkResult::Mismatch, Some(CoseError::Signature))
+    );
+    // Unknown member.
+    let mut u = signed.as_object().unwrap().clone();
+    u.insert("extra", Value::from(1));
+    assert_eq!(
+        verify_json(&Value::Object(u), &SdkContext::new(&ks, now())).result,
+        SdkResult::Mismatch
+    );
+    // v0.2 as JSON without signature block: SIGNATURE_MISSING.
+    let v2 = manifest_json("0.2");
+    assert_eq!(
+        bind_manifest(&ManifestInput::Json(v2), &ks, &id, PB, TC, now()),
+        Err(ManifestError::SignatureMissing)
+    );
+    let v9 = manifest_json("0.9");
+    assert_eq!(
+        verify_json(&v9, &SdkContext::new(&ks, now())).result,
+        SdkResult::IncompatibleVersion
+    );
+    // Expired in the SDK appraisal.
+    let late = Timestamp::parse_rfc3339("2099-06-01T00:00:00Z").unwrap();
+    assert_eq!(
+        verify_json(&signed, &SdkContext::new(&ks, late)).result,
+        SdkResult::Expired
+    );
+}
+
+#[test]
+fn garbled_envelopes_never_panic() {
+    let k = spec_key();
+    let ks = keys(&k);
+    let ctx = SdkContext::new(&ks, now());
+    let env = envelope(&k, &manifest_json("0.2"), MEDIA_TYPE_COSE);
+    assert_eq!(verify_cose(&env, &ctx).result, SdkResult::Valid);
+    for n in 0..env.len() {
+        let out = verify_cose(&env[..n], &ctx);
+        assert_eq!(out.result, SdkResult::Mismatch, "prefix {n}");
+        assert!(!out.signature_verified);
+    }
+    for i in 0..env.len() {
+        for bit in [0x01u8, 0x80] {
+            let mut g = env.clone();
+            g[i] ^= bit;
+            let out = verify_cose(&g, &ctx);
+            assert_ne!(out.result, SdkResult::Valid, "flip {i}/{bit}");
+        }
+    }
+    // Deep nesting and huge lengths are refused, not followed.
+    let deep = vec![0x81u8; 10_000];
+    assert_eq!(cbor::decode(&deep), Err(cbor::CborError::TooDeep));
+    assert!(cbor::decode(&[0x9b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]).is_err());
+    assert!(cbor::decode(&[0x5b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]).is_err());
+    assert!(cbor::decode(&[0x9f, 0xff]).is_err()); // indefinite length
+    assert_eq!(
+        cbor::decode(&[0xf9, 0x3c, 0x00]),
+        Ok(cbor::Item::Float(1.0))
+    );
+}
