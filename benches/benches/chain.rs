@@ -1,8 +1,13 @@
-#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(
+    missing_docs,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing
+)]
 //! Chain hashing (entries/s and bytes/s) at 1k, 10k and 100k entries,
 //! canonicalization throughput, and one software-only claim.
 
-use cmcp_chain::{BundleContext, verify_bundle_bytes};
+use cmcp_chain::{BundleContext, StreamOptions, verify_bundle_bytes, verify_bundle_reader_with};
 use cmcp_claim::verify_claim_bytes;
 use cmcp_policy::{Timestamp, VerifyOptions};
 use cmcp_testkit::{Call, Session, to_text};
@@ -44,7 +49,36 @@ fn chain(c: &mut Criterion) {
                 assert!(r.summary.verified);
             })
         });
+        g.throughput(Throughput::Bytes(bundle_text.len() as u64));
+        g.bench_function(format!("verify_bundle_1thread_{n}"), |b| {
+            b.iter(|| {
+                let ctx = BundleContext {
+                    claim: check.claim.as_ref(),
+                    claim_key: check.verified_key.as_ref(),
+                    claim_problem: None,
+                    evidence_keys: None,
+                };
+                let r = verify_bundle_reader_with(
+                    black_box(bundle_text.as_bytes()),
+                    ctx,
+                    StreamOptions { threads: 1 },
+                );
+                assert!(r.summary.verified);
+            })
+        });
         g.throughput(Throughput::Elements(n as u64));
+        g.bench_function(format!("verify_bundle_entries_{n}"), |b| {
+            b.iter(|| {
+                let ctx = BundleContext {
+                    claim: check.claim.as_ref(),
+                    claim_key: check.verified_key.as_ref(),
+                    claim_problem: None,
+                    evidence_keys: None,
+                };
+                let r = verify_bundle_bytes(black_box(bundle_text.as_bytes()), ctx);
+                assert!(r.summary.verified);
+            })
+        });
         g.bench_function(format!("entries_{n}"), |b| {
             let parsed = cmcp_chain::parse_bundle(bundle_text.as_bytes()).unwrap();
             let entries = parsed.get("entries").unwrap().as_array().unwrap().to_vec();
@@ -79,15 +113,42 @@ fn canonical(c: &mut Criterion) {
     g.bench_function("pyjson", |b| {
         b.iter(|| black_box(cmcp_json::canonical::pyjson_vec(&v)))
     });
+    let mut w = cmcp_json::canonical::PyjsonWriter::new();
+    let mut out = Vec::with_capacity(text.len());
+    g.bench_function("pyjson_writer_reused", |b| {
+        b.iter(|| {
+            out.clear();
+            w.write(black_box(&v), &mut out);
+            black_box(out.len())
+        })
+    });
     g.finish();
 }
 
 fn claim(c: &mut Criterion) {
-    let (claim, _) = session(10).build();
+    let s = session(10);
+    let (claim, _) = s.build();
     let text = to_text(&claim);
     let opts = VerifyOptions::at(Timestamp::parse_rfc3339("2026-12-01T00:00:00Z").unwrap());
     c.bench_function("software_only_claim", |b| {
         b.iter(|| black_box(verify_claim_bytes(text.as_bytes(), &opts, &[])))
+    });
+    // The floor: one strict Ed25519 verification of the claim's signature input.
+    use ed25519_dalek::Signer as _;
+    let key = s.key();
+    let msg = {
+        let mut m = Vec::new();
+        cmcp_json::canonical::pyjson_object_except(
+            claim.as_object().unwrap(),
+            Some("signature"),
+            &mut m,
+        );
+        m
+    };
+    let sig = key.sign(&msg);
+    let vk = key.verifying_key();
+    c.bench_function("ed25519_verify_strict", |b| {
+        b.iter(|| black_box(vk.verify_strict(black_box(&msg), &sig).is_ok()))
     });
 }
 

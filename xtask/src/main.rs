@@ -3,6 +3,7 @@
 //!
 //! No network I/O; everything is generated from fixed seeds and keys.
 
+mod bench_compare;
 mod example;
 mod generate;
 mod jsonx;
@@ -35,6 +36,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let root = repo_root();
     let result = match args.first().map(String::as_str) {
+        Some("bench-compare") => bench_compare::bench_compare(&root, &args),
         Some("gen-example") => example::gen_example(&root, args.iter().any(|a| a == "--check")),
         Some("gen-vectors") => generate::gen_vectors(&root, args.iter().any(|a| a == "--check")),
         Some("conformance") => {

@@ -2,16 +2,25 @@
 //! running digest of the canonical entries array.
 
 use cmcp_json::Object;
-use cmcp_json::canonical::{Sink, pyjson, pyjson_string, sorted_members};
+use cmcp_json::canonical::PyjsonWriter;
 use cmcp_json::encoding::hex_encode;
 use sha2::{Digest as _, Sha256};
 
-struct HashSink<'a>(&'a mut Sha256);
-
-impl Sink for HashSink<'_> {
-    fn put(&mut self, bytes: &[u8]) {
-        self.0.update(bytes);
+/// Writes entry `o`'s full canonical form (with `entry_hash`) to `out`
+/// (appending) and returns SHA-256 of its canonical form without
+/// `entry_hash`.
+pub(crate) fn canonical_entry(w: &mut PyjsonWriter, o: &Object, out: &mut Vec<u8>) -> [u8; 32] {
+    let start = out.len();
+    let cut = w.write_object_cut(o, "entry_hash", out);
+    let mut own = Sha256::new();
+    match cut {
+        Some(r) => {
+            own.update(out.get(start..r.start).unwrap_or(&[]));
+            own.update(out.get(r.end..).unwrap_or(&[]));
+        }
+        None => own.update(out.get(start..).unwrap_or(&[])),
     }
+    own.finalize().into()
 }
 
 /// Hashes entries and accumulates SHA-256 of the canonical array
@@ -31,6 +40,7 @@ pub struct EntryHasher {
     array: Sha256,
     count: u64,
     scratch: Vec<u8>,
+    writer: PyjsonWriter,
 }
 
 impl Default for EntryHasher {
@@ -48,42 +58,30 @@ impl EntryHasher {
             array,
             count: 0,
             scratch: Vec::with_capacity(4096),
+            writer: PyjsonWriter::new(),
         }
     }
 
     /// Adds one entry; returns SHA-256 of its canonical form without `entry_hash`.
     pub fn push(&mut self, entry: &Object) -> [u8; 32] {
+        self.scratch.clear();
+        let own = canonical_entry(&mut self.writer, entry, &mut self.scratch);
         if self.count > 0 {
             self.array.update(b",");
         }
         self.count += 1;
-        let mut own = Sha256::new();
-        own.update(b"{");
-        self.array.update(b"{");
-        let mut first_own = true;
-        let mut first_all = true;
-        for (k, v) in sorted_members(entry) {
-            self.scratch.clear();
-            pyjson_string(k, &mut self.scratch);
-            self.scratch.push(b':');
-            pyjson(v, &mut self.scratch);
-            if !first_all {
-                self.array.update(b",");
-            }
-            first_all = false;
-            self.array.update(&self.scratch);
-            if k == "entry_hash" {
-                continue;
-            }
-            if !first_own {
-                own.update(b",");
-            }
-            first_own = false;
-            own.update(&self.scratch);
+        self.array.update(&self.scratch);
+        own
+    }
+
+    /// Adds one entry given as its full canonical form (with `entry_hash`),
+    /// already hashed elsewhere.
+    pub(crate) fn push_canonical(&mut self, canonical: &[u8]) {
+        if self.count > 0 {
+            self.array.update(b",");
         }
-        own.update(b"}");
-        self.array.update(b"}");
-        own.finalize().into()
+        self.count += 1;
+        self.array.update(canonical);
     }
 
     /// Entries pushed so far.
@@ -100,7 +98,6 @@ impl EntryHasher {
 
 /// Hex SHA-256 of an entry's canonical form without `entry_hash`.
 pub fn entry_hash_hex(entry: &Object) -> String {
-    let mut h = Sha256::new();
-    cmcp_json::canonical::pyjson_object_except(entry, Some("entry_hash"), &mut HashSink(&mut h));
-    hex_encode(&h.finalize())
+    let mut buf = Vec::with_capacity(1024);
+    hex_encode(&canonical_entry(&mut PyjsonWriter::new(), entry, &mut buf))
 }

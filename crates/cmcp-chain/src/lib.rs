@@ -12,9 +12,11 @@
 //! parsed bundle.
 
 mod hash;
+mod stream;
 mod verify;
 
 pub use hash::{EntryHasher, entry_hash_hex};
+pub use stream::{MAX_ENTRY_BYTES, StreamOptions, verify_bundle_reader, verify_bundle_reader_with};
 pub use verify::{
     BundleContext, BundleReport, ChainVerifier, MAX_BUNDLE_BYTES, MAX_ENTRY_DEPTH, REQUIRED_FIELDS,
     codes, parse_bundle, verify_bundle, verify_bundle_bytes,

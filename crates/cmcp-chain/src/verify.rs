@@ -1,6 +1,7 @@
 //! Audit bundle verification.
 
 use crate::hash::EntryHasher;
+use crate::stream::TopLevel;
 use cmcp_claim::Claim;
 use cmcp_claim::binding::StrictKey;
 use cmcp_json::encoding::{ct_eq, hex_encode};
@@ -8,7 +9,8 @@ use cmcp_json::{Limits, Object, Value};
 use cmcp_policy::{BundleFailure, BundleSummary, FailureCode, Ledger};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Cap on a bundle document (in-memory path).
+/// Cap on a bundle document parsed whole ([`parse_bundle`], and a streamed
+/// bundle whose top level is not an object).
 pub const MAX_BUNDLE_BYTES: usize = 512 * 1024 * 1024;
 /// Nesting cap inside a bundle.
 pub const MAX_ENTRY_DEPTH: usize = 64;
@@ -126,6 +128,129 @@ fn is_hex64(s: &str) -> bool {
     s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
+/// `tool_name` of a `tool_call` entry.
+#[derive(Debug)]
+pub(crate) enum ToolName {
+    /// Absent or null.
+    None,
+    /// A string.
+    Str(String),
+    /// Any other JSON type.
+    Bad,
+}
+
+/// What an `external_execution_evidence` member contributed.
+#[derive(Debug)]
+pub(crate) enum Receipt {
+    /// Absent or null.
+    Absent,
+    /// Present, no issuer keys pinned.
+    Unchecked,
+    /// Verified under a pinned key.
+    Ok,
+    /// Failed, with the reason.
+    Failed(String),
+}
+
+/// Everything the sequential checks need from one entry object; computed
+/// independently per entry (on a worker thread when streaming), so the
+/// parsed entry itself can be dropped right away.
+#[derive(Debug)]
+pub(crate) struct EntryFacts {
+    hash_ok: bool,
+    claimed: Option<String>,
+    prev: Option<String>,
+    seq_ok: bool,
+    is_start: bool,
+    is_call: bool,
+    session_id: Option<String>,
+    /// `(closed_session_id, successor_session_id)` of a `session_reset`.
+    reset: Option<(Option<String>, Option<String>)>,
+    decision: Option<String>,
+    tool: ToolName,
+    receipt: Receipt,
+}
+
+/// One prepared entry.
+#[derive(Debug)]
+pub(crate) enum Prepared {
+    /// Not a JSON object.
+    NotObject,
+    /// An object and its facts.
+    Entry(Box<EntryFacts>),
+}
+
+impl EntryFacts {
+    /// Facts of entry `i` (object `o`) whose canonical form without
+    /// `entry_hash` hashes to `own`.
+    pub(crate) fn of(
+        i: u64,
+        o: &Object,
+        own: &[u8; 32],
+        keys: Option<&BTreeMap<String, [u8; 32]>>,
+    ) -> EntryFacts {
+        let own = hex_encode(own);
+        let claimed = str_member(o, "entry_hash");
+        let hash_ok =
+            matches!(claimed, Some(h) if is_hex64(h) && ct_eq(h.as_bytes(), own.as_bytes()));
+        let seq_ok = matches!(
+            o.get("sequence_number").and_then(Value::as_int),
+            Some(n) if n.as_u64() == Some(i)
+        );
+        let entry_type = str_member(o, "entry_type");
+        let reset = (entry_type == Some("session_reset")).then(|| {
+            let detail = o.get("detail").and_then(Value::as_object);
+            (
+                detail
+                    .and_then(|d| str_member(d, "closed_session_id"))
+                    .map(str::to_owned),
+                detail
+                    .and_then(|d| str_member(d, "successor_session_id"))
+                    .map(str::to_owned),
+            )
+        });
+        let is_call = entry_type == Some("tool_call");
+        let tool = if is_call {
+            match o.get("tool_name") {
+                Some(Value::String(t)) => ToolName::Str(t.clone()),
+                None | Some(Value::Null) => ToolName::None,
+                Some(_) => ToolName::Bad,
+            }
+        } else {
+            ToolName::None
+        };
+        let receipt = match o.get("external_execution_evidence") {
+            None | Some(Value::Null) => Receipt::Absent,
+            Some(ev) => match keys {
+                None => Receipt::Unchecked,
+                Some(keys) => {
+                    match cmcp_receipt::external::verify(ev, str_member(o, "call_id"), keys) {
+                        Ok(()) => Receipt::Ok,
+                        Err(e) => Receipt::Failed(e.to_string()),
+                    }
+                }
+            },
+        };
+        EntryFacts {
+            hash_ok,
+            claimed: claimed.map(str::to_owned),
+            prev: str_member(o, "prev_entry_hash").map(str::to_owned),
+            seq_ok,
+            is_start: entry_type == Some("session_start"),
+            is_call,
+            session_id: str_member(o, "session_id").map(str::to_owned),
+            reset,
+            decision: if is_call {
+                str_member(o, "policy_decision").map(str::to_owned)
+            } else {
+                None
+            },
+            tool,
+            receipt,
+        }
+    }
+}
+
 impl<'a> ChainVerifier<'a> {
     /// A verifier for one bundle.
     pub fn new(ctx: BundleContext<'a>) -> Self {
@@ -157,6 +282,18 @@ impl<'a> ChainVerifier<'a> {
         }
     }
 
+    /// A shape problem that takes precedence over one already recorded
+    /// (an unexpected top-level member is reported before entry problems,
+    /// wherever it sits in the document).
+    pub(crate) fn malformed_first(&mut self, message: impl Into<String>) {
+        self.shape = Some(failure(BUNDLE_MALFORMED, None, message));
+    }
+
+    /// The evidence keys entries are checked against.
+    pub(crate) fn evidence_keys(&self) -> Option<&'a BTreeMap<String, [u8; 32]>> {
+        self.ctx.evidence_keys
+    }
+
     /// Entries seen so far.
     pub fn entry_count(&self) -> u64 {
         self.index
@@ -164,32 +301,59 @@ impl<'a> ChainVerifier<'a> {
 
     /// Checks the next entry.
     pub fn push(&mut self, entry: &Value) {
+        if self.shape.is_some() {
+            self.index += 1;
+            return;
+        }
+        let prepared = match entry.as_object() {
+            None => Prepared::NotObject,
+            Some(o) => {
+                let own = self.hasher.push(o);
+                Prepared::Entry(Box::new(EntryFacts::of(
+                    self.index,
+                    o,
+                    &own,
+                    self.ctx.evidence_keys,
+                )))
+            }
+        };
+        self.apply(prepared);
+    }
+
+    /// Streaming: the next entry, already canonicalized (`canonical` is its
+    /// full PYJSON form including `entry_hash`) and summarized.
+    pub(crate) fn push_prepared(&mut self, canonical: &[u8], prepared: Prepared) {
+        if self.shape.is_none() && matches!(prepared, Prepared::Entry(_)) {
+            self.hasher.push_canonical(canonical);
+        }
+        self.apply(prepared);
+    }
+
+    fn apply(&mut self, prepared: Prepared) {
         let i = self.index;
         self.index += 1;
         if self.shape.is_some() {
             return;
         }
-        let Some(o) = entry.as_object() else {
-            self.shape = Some(failure(
-                BUNDLE_MALFORMED,
-                Some(i),
-                format!("bundle.entries[{i}] is not an object"),
-            ));
-            return;
+        let f = match prepared {
+            Prepared::NotObject => {
+                self.shape = Some(failure(
+                    BUNDLE_MALFORMED,
+                    Some(i),
+                    format!("bundle.entries[{i}] is not an object"),
+                ));
+                return;
+            }
+            Prepared::Entry(f) => *f,
         };
-        // Hash and link.
-        let own = hex_encode(&self.hasher.push(o));
-        let claimed = o.get("entry_hash");
-        let claimed_str = claimed.and_then(Value::as_str);
-        match claimed_str {
-            Some(h) if is_hex64(h) && ct_eq(h.as_bytes(), own.as_bytes()) => {}
-            _ => self.chain_failures.push(failure(
+        if !f.hash_ok {
+            self.chain_failures.push(failure(
                 ENTRY_HASH_MISMATCH,
                 Some(i),
                 format!("entry {i}: entry_hash does not match its content (content altered)"),
-            )),
+            ));
         }
-        let prev_ok = match (o.get("prev_entry_hash").and_then(Value::as_str), &self.prev) {
+        let prev_ok = match (&f.prev, &self.prev) {
             (Some(p), Some(want)) => ct_eq(p.as_bytes(), want.as_bytes()),
             _ => false,
         };
@@ -200,40 +364,52 @@ impl<'a> ChainVerifier<'a> {
                 format!("entry {i}: prev_entry_hash does not name the previous entry"),
             ));
         }
-        match o.get("sequence_number").and_then(Value::as_int) {
-            Some(n) if n.as_u64() == Some(i) => {}
-            _ => self.chain_failures.push(failure(
+        if !f.seq_ok {
+            self.chain_failures.push(failure(
                 SEQUENCE_MISMATCH,
                 Some(i),
                 format!("entry {i}: sequence_number is not {i}"),
-            )),
+            ));
         }
-        let entry_type = str_member(o, "entry_type");
-        if i == 0 && entry_type != Some("session_start") {
+        if i == 0 && !f.is_start {
             self.chain_failures.push(failure(
                 CHAIN_START_INVALID,
                 Some(0),
                 "entry 0: the chain does not start with a session_start entry",
             ));
         }
-        self.prev = claimed_str.map(str::to_owned);
         if i == 0 {
-            self.first_hash = claimed_str.map(str::to_owned);
+            self.first_hash.clone_from(&f.claimed);
         }
-        self.last_hash = claimed_str.map(str::to_owned);
-
-        self.check_session(i, o, entry_type);
-        if entry_type == Some("tool_call") {
-            self.count_call(i, o);
+        self.last_hash.clone_from(&f.claimed);
+        self.check_session(i, &f);
+        self.prev = f.claimed;
+        if f.is_call {
+            self.count_call(i, f.decision.as_deref(), f.tool);
         }
-        self.check_receipt(i, o);
+        match f.receipt {
+            Receipt::Absent => {}
+            Receipt::Unchecked => self.receipts_seen += 1,
+            Receipt::Ok => {
+                self.receipts_seen += 1;
+                self.receipts_ok += 1;
+            }
+            Receipt::Failed(e) => {
+                self.receipts_seen += 1;
+                self.receipt_failures.push(failure(
+                    EXTERNAL_EVIDENCE_VERIFICATION_FAILED,
+                    Some(i),
+                    format!("entry {i}: EXTERNAL_EVIDENCE_VERIFICATION_FAILED: {e}"),
+                ));
+            }
+        }
     }
 
-    fn check_session(&mut self, i: u64, o: &Object, entry_type: Option<&str>) {
+    fn check_session(&mut self, i: u64, f: &EntryFacts) {
         if self.session_broken {
             return;
         }
-        let sid = str_member(o, "session_id");
+        let sid = f.session_id.as_deref();
         if i == 0 {
             match sid {
                 Some(s) if !s.is_empty() => {
@@ -251,8 +427,8 @@ impl<'a> ChainVerifier<'a> {
                 }
             }
         }
-        let current = self.session.clone().unwrap_or_default();
-        if sid != Some(current.as_str()) {
+        let current = self.session.as_deref().unwrap_or_default();
+        if sid != Some(current) {
             self.session_failures.push(failure(
                 SESSION_EPOCH_INVALID,
                 Some(i),
@@ -262,11 +438,8 @@ impl<'a> ChainVerifier<'a> {
             self.session = None;
             return;
         }
-        if entry_type == Some("session_reset") {
-            let detail = o.get("detail").and_then(Value::as_object);
-            let closed = detail.and_then(|d| str_member(d, "closed_session_id"));
-            let next = detail.and_then(|d| str_member(d, "successor_session_id"));
-            match (closed, next) {
+        if let Some((closed, next)) = &f.reset {
+            match (closed.as_deref(), next.as_deref()) {
                 (Some(c), Some(n)) if c == current && !n.is_empty() => {
                     self.session = Some(n.to_owned());
                     self.epochs.push(n.to_owned());
@@ -284,43 +457,26 @@ impl<'a> ChainVerifier<'a> {
         }
     }
 
-    fn count_call(&mut self, i: u64, o: &Object) {
+    fn count_call(&mut self, i: u64, decision: Option<&str>, tool: ToolName) {
         let c = &mut self.counts;
         c.total += 1;
-        match str_member(o, "policy_decision") {
+        match decision {
             Some("allow") => c.allowed += 1,
             Some("deny" | "advisory_deny") => c.denied += 1,
             Some("fault") => c.faulted += 1,
             _ => {}
         }
-        match o.get("tool_name") {
-            Some(Value::String(t)) => {
-                c.tools.insert(t.clone());
+        match tool {
+            ToolName::Str(t) => {
+                if !c.tools.contains(&t) {
+                    c.tools.insert(t);
+                }
             }
-            None | Some(Value::Null) => {}
-            Some(_) => self.tool_name_failures.push(failure(
+            ToolName::None => {}
+            ToolName::Bad => self.tool_name_failures.push(failure(
                 CLAIM_MISMATCH,
                 Some(i),
                 format!("entry {i}: tool_name must be a string"),
-            )),
-        }
-    }
-
-    fn check_receipt(&mut self, i: u64, o: &Object) {
-        let ev = match o.get("external_execution_evidence") {
-            None | Some(Value::Null) => return,
-            Some(ev) => ev,
-        };
-        self.receipts_seen += 1;
-        let Some(keys) = self.ctx.evidence_keys else {
-            return;
-        };
-        match cmcp_receipt::external::verify(ev, str_member(o, "call_id"), keys) {
-            Ok(()) => self.receipts_ok += 1,
-            Err(e) => self.receipt_failures.push(failure(
-                EXTERNAL_EVIDENCE_VERIFICATION_FAILED,
-                Some(i),
-                format!("entry {i}: EXTERNAL_EVIDENCE_VERIFICATION_FAILED: {e}"),
             )),
         }
     }
@@ -596,7 +752,8 @@ pub fn parse_bundle(bytes: &[u8]) -> Result<Value, BundleParseError> {
     )
 }
 
-/// Verifies a parsed bundle.
+/// Verifies a parsed bundle (the same checks as the streaming path, driven
+/// over an in-memory value).
 ///
 /// ```
 /// use cmcp_chain::{verify_bundle, BundleContext, codes};
@@ -610,31 +767,27 @@ pub fn verify_bundle(bundle: &Value, ctx: BundleContext<'_>) -> BundleReport {
         v.malformed("bundle is not an object");
         return v.finish(None, None);
     };
-    for (k, _) in o.iter() {
-        if !matches!(k, "session_id" | "entries" | "bundle_signature") {
-            v.malformed(format!("bundle has an unexpected member {k:?}"));
-        }
-    }
-    match o.get("entries") {
-        None => {}
-        Some(Value::Array(items)) => {
-            for e in items {
-                v.push(e);
+    let mut top = TopLevel::default();
+    for (k, value) in o.iter() {
+        match (k, value) {
+            ("entries", Value::Array(items)) => {
+                for e in items {
+                    v.push(e);
+                }
             }
+            ("entries", _) => top.entries_not_array(),
+            (k @ ("bundle_signature" | "session_id"), value) => top.member(k, value.clone()),
+            (k, _) => top.member(k, Value::Null),
         }
-        Some(_) => v.malformed("bundle.entries is not an array"),
     }
-    v.finish(o.get("bundle_signature"), o.get("session_id"))
+    top.apply(&mut v);
+    v.finish(top.signature.as_ref(), top.session_id.as_ref())
 }
 
-/// Parses and verifies bundle bytes; unparseable bytes are a malformed bundle.
+/// Parses and verifies bundle bytes; unparseable bytes are a malformed
+/// bundle. This is [`crate::verify_bundle_reader`] over the bytes (one
+/// implementation): each entry is capped at [`crate::MAX_ENTRY_BYTES`],
+/// the document as a whole is not.
 pub fn verify_bundle_bytes(bytes: &[u8], ctx: BundleContext<'_>) -> BundleReport {
-    match parse_bundle(bytes) {
-        Ok(v) => verify_bundle(&v, ctx),
-        Err(e) => {
-            let mut v = ChainVerifier::new(ctx);
-            v.malformed(format!("bundle is not acceptable JSON: {e}"));
-            v.finish(None, None)
-        }
-    }
+    crate::stream::verify_bundle_reader(bytes, ctx)
 }

@@ -126,44 +126,185 @@ fn put_u_escape<S: Sink>(unit: u32, out: &mut S) {
     out.put(&buf);
 }
 
+/// Does any of eight bytes need an escape in PYJSON (`"`, `\\`, a control
+/// character, DEL or a non-ASCII byte)?
+#[inline]
+fn needs_escape8(x: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let below_space = x.wrapping_sub(ONES * 0x20) & !x & HIGH;
+    (zero(x ^ (ONES * u64::from(b'"')))
+        | zero(x ^ (ONES * u64::from(b'\\')))
+        | zero(x ^ (ONES * 0x7F))
+        | below_space
+        | (x & HIGH))
+        != 0
+}
+
 /// Writes a string the way Python's `ensure_ascii=True` does.
+///
+/// Runs of printable ASCII are copied in one piece; only the bytes that
+/// need an escape are looked at one by one.
 pub fn pyjson_string<S: Sink>(s: &str, out: &mut S) {
     out.put(b"\"");
     let bytes = s.as_bytes();
     let mut run_start = 0;
-    for (i, ch) in s.char_indices() {
-        let plain = matches!(ch, ' '..='~') && ch != '"' && ch != '\\';
-        if plain {
+    let mut i = 0;
+    loop {
+        // Skip eight plain bytes at a time.
+        while let Some(chunk) = bytes.get(i..i + 8) {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            if needs_escape8(u64::from_le_bytes(word)) {
+                break;
+            }
+            i += 8;
+        }
+        let Some(&b) = bytes.get(i) else { break };
+        if (0x20..0x7F).contains(&b) && b != b'"' && b != b'\\' {
+            i += 1;
             continue;
         }
         if let Some(run) = bytes.get(run_start..i) {
             out.put(run);
         }
-        run_start = i + ch.len_utf8();
-        match ch {
-            '"' => out.put(b"\\\""),
-            '\\' => out.put(b"\\\\"),
-            '\n' => out.put(b"\\n"),
-            '\r' => out.put(b"\\r"),
-            '\t' => out.put(b"\\t"),
-            '\u{8}' => out.put(b"\\b"),
-            '\u{c}' => out.put(b"\\f"),
-            c => {
-                let cp = u32::from(c);
-                if cp >= 0x10000 {
-                    let v = cp - 0x10000;
-                    put_u_escape(0xD800 + (v >> 10), out);
-                    put_u_escape(0xDC00 + (v & 0x3FF), out);
-                } else {
-                    put_u_escape(cp, out);
-                }
+        if b < 0x80 {
+            i += 1;
+            match b {
+                b'"' => out.put(b"\\\""),
+                b'\\' => out.put(b"\\\\"),
+                b'\n' => out.put(b"\\n"),
+                b'\r' => out.put(b"\\r"),
+                b'\t' => out.put(b"\\t"),
+                0x08 => out.put(b"\\b"),
+                0x0C => out.put(b"\\f"),
+                c => put_u_escape(u32::from(c), out),
+            }
+        } else {
+            let ch = s
+                .get(i..)
+                .and_then(|t| t.chars().next())
+                .unwrap_or('\u{fffd}');
+            i += ch.len_utf8();
+            let cp = u32::from(ch);
+            if cp >= 0x10000 {
+                let v = cp - 0x10000;
+                put_u_escape(0xD800 + (v >> 10), out);
+                put_u_escape(0xDC00 + (v & 0x3FF), out);
+            } else {
+                put_u_escape(cp, out);
             }
         }
+        run_start = i;
     }
     if let Some(run) = bytes.get(run_start..) {
         out.put(run);
     }
     out.put(b"\"");
+}
+
+/// A reusable PYJSON writer into a byte buffer: member ordering uses an
+/// index buffer kept between calls, so writing many similar values (audit
+/// entries) allocates nothing once warmed up.
+///
+/// ```
+/// use cmcp_json::canonical::PyjsonWriter;
+/// let v = cmcp_json::parse(br#"{"b":1,"entry_hash":"h","a":[true]}"#).unwrap();
+/// let mut w = PyjsonWriter::new();
+/// let mut out = Vec::new();
+/// let cut = w.write_object_cut(v.as_object().unwrap(), "entry_hash", &mut out).unwrap();
+/// assert_eq!(out, br#"{"a":[true],"b":1,"entry_hash":"h"}"#);
+/// let mut without = out[..cut.start].to_vec();
+/// without.extend_from_slice(&out[cut.end..]);
+/// assert_eq!(without, br#"{"a":[true],"b":1}"#);
+/// ```
+#[derive(Debug, Default)]
+pub struct PyjsonWriter {
+    order: Vec<usize>,
+}
+
+impl PyjsonWriter {
+    /// A writer with empty buffers.
+    pub fn new() -> Self {
+        PyjsonWriter::default()
+    }
+
+    /// Appends the PYJSON form of `v` to `out`.
+    pub fn write(&mut self, v: &Value, out: &mut Vec<u8>) {
+        match v {
+            Value::Object(o) => {
+                self.object(o, None, out);
+            }
+            Value::Array(items) => {
+                out.push(b'[');
+                for (n, item) in items.iter().enumerate() {
+                    if n > 0 {
+                        out.push(b',');
+                    }
+                    self.write(item, out);
+                }
+                out.push(b']');
+            }
+            other => pyjson(other, out),
+        }
+    }
+
+    /// Appends the PYJSON form of object `o` to `out` and returns the byte
+    /// range (within `out`) of member `cut` together with one neighbouring
+    /// comma: removing that range leaves the PYJSON form of `o` without `cut`.
+    /// `None` when `o` has no such member.
+    pub fn write_object_cut(
+        &mut self,
+        o: &Object,
+        cut: &str,
+        out: &mut Vec<u8>,
+    ) -> Option<std::ops::Range<usize>> {
+        self.object(o, Some(cut), out)
+    }
+
+    fn object(
+        &mut self,
+        o: &Object,
+        cut: Option<&str>,
+        out: &mut Vec<u8>,
+    ) -> Option<std::ops::Range<usize>> {
+        let members = o.members();
+        let base = self.order.len();
+        self.order.extend(0..members.len());
+        if let Some(seg) = self.order.get_mut(base..) {
+            let key = |i: &usize| members.get(*i).map_or(&[][..], |m| m.0.as_bytes());
+            if !seg.is_sorted_by(|a, b| key(a) <= key(b)) {
+                seg.sort_unstable_by(|a, b| key(a).cmp(key(b)));
+            }
+        }
+        out.push(b'{');
+        let mut range = None;
+        let n = members.len();
+        for j in 0..n {
+            let Some((k, v)) = self.order.get(base + j).and_then(|&i| members.get(i)) else {
+                continue;
+            };
+            let start = out.len();
+            if j > 0 {
+                out.push(b',');
+            }
+            pyjson_string(k, out);
+            out.push(b':');
+            self.write(v, out);
+            if range.is_none() && cut == Some(k.as_str()) {
+                range = Some(if j == 0 && n > 1 {
+                    // The first member: cut it with the comma after it.
+                    start..out.len() + 1
+                } else {
+                    start..out.len()
+                });
+            }
+        }
+        out.push(b'}');
+        self.order.truncate(base);
+        range
+    }
 }
 
 fn write_int<S: Sink>(i: &Int, out: &mut S) {
@@ -547,7 +688,7 @@ pub fn amjcs(v: &Value) -> Result<Vec<u8>, CanonError> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
     use crate::parse;
@@ -623,6 +764,38 @@ mod tests {
         );
         assert_eq!(py("18446744073709551616"), "18446744073709551616");
         assert_eq!(py("-9223372036854775808"), "-9223372036854775808");
+    }
+
+    #[test]
+    fn writer_matches_pyjson_and_cuts_exactly() {
+        let docs = [
+            r#"{"b":"plain text longer than eight","a":"tab\there \u00e9\ud83d\ude00 \u007f end","c":{"z":[1,2.5,{"y":null,"x":"\\\"q"}]}}"#,
+            r#"{"entry_hash":"h","a":1}"#,
+            r#"{"a":1,"entry_hash":"h"}"#,
+            r#"{"entry_hash":"h"}"#,
+            r#"{"a":1}"#,
+        ];
+        let mut w = PyjsonWriter::new();
+        for d in docs {
+            let v = parse(d.as_bytes()).unwrap();
+            let mut out = Vec::new();
+            w.write(&v, &mut out);
+            assert_eq!(out, pyjson_vec(&v), "{d}");
+            let o = v.as_object().unwrap();
+            let mut full = b"xx".to_vec();
+            let cut = w.write_object_cut(o, "entry_hash", &mut full);
+            assert_eq!(&full[2..], pyjson_vec(&v).as_slice());
+            let mut without = Vec::new();
+            pyjson_object_except(o, Some("entry_hash"), &mut without);
+            match cut {
+                Some(r) => {
+                    let mut rest = full[2..r.start].to_vec();
+                    rest.extend_from_slice(&full[r.end..]);
+                    assert_eq!(rest, without, "{d}");
+                }
+                None => assert_eq!(&full[2..], without.as_slice()),
+            }
+        }
     }
 
     #[test]

@@ -15,7 +15,8 @@
 pub mod canonical;
 pub mod encoding;
 mod parse;
+pub mod stream;
 mod value;
 
-pub use parse::{Limits, ParseError, parse, parse_with};
+pub use parse::{Limits, ParseError, parse, parse_prefix, parse_with};
 pub use value::{Int, Object, Value};

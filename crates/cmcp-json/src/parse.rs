@@ -133,6 +133,90 @@ pub enum ParseError {
         /// Where.
         offset: usize,
     },
+    /// One value of a streamed document (for example one audit bundle
+    /// entry) is larger than the per-value cap.
+    #[error("value starting at byte {offset} is over the cap of {cap} bytes")]
+    ValueTooLarge {
+        /// The cap.
+        cap: usize,
+        /// Where the value starts.
+        offset: usize,
+    },
+    /// The byte source failed while streaming.
+    #[error("read error after byte {offset}: {message}")]
+    Read {
+        /// Bytes read successfully before the error.
+        offset: usize,
+        /// The I/O error text.
+        message: String,
+    },
+}
+
+impl ParseError {
+    /// The same error with every byte offset moved forward by `by`
+    /// (used when a fragment of a larger document was parsed on its own).
+    ///
+    /// ```
+    /// use cmcp_json::ParseError;
+    /// let e = ParseError::TrailingData { offset: 3 }.shifted(10);
+    /// assert_eq!(e, ParseError::TrailingData { offset: 13 });
+    /// ```
+    pub fn shifted(self, by: usize) -> ParseError {
+        use ParseError::*;
+        let add = |o: usize| o.saturating_add(by);
+        match self {
+            TooDeep { cap, offset } => TooDeep {
+                cap,
+                offset: add(offset),
+            },
+            NotUtf8 { offset } => NotUtf8 {
+                offset: add(offset),
+            },
+            Unexpected { found, offset } => Unexpected {
+                found,
+                offset: add(offset),
+            },
+            NonFiniteLiteral { offset } => NonFiniteLiteral {
+                offset: add(offset),
+            },
+            NumberOutOfRange { offset } => NumberOutOfRange {
+                offset: add(offset),
+            },
+            IntegerTooLong { cap, offset } => IntegerTooLong {
+                cap,
+                offset: add(offset),
+            },
+            BadNumber { offset } => BadNumber {
+                offset: add(offset),
+            },
+            BadEscape { offset } => BadEscape {
+                offset: add(offset),
+            },
+            LoneSurrogate { offset } => LoneSurrogate {
+                offset: add(offset),
+            },
+            ControlCharacter { code, offset } => ControlCharacter {
+                code,
+                offset: add(offset),
+            },
+            DuplicateMember { name, offset } => DuplicateMember {
+                name,
+                offset: add(offset),
+            },
+            TrailingData { offset } => TrailingData {
+                offset: add(offset),
+            },
+            ValueTooLarge { cap, offset } => ValueTooLarge {
+                cap,
+                offset: add(offset),
+            },
+            Read { offset, message } => Read {
+                offset: add(offset),
+                message,
+            },
+            e @ (TooLarge { .. } | ByteOrderMark | UnexpectedEnd) => e,
+        }
+    }
 }
 
 /// Parses one JSON document with [`Limits::CLAIM`].
@@ -164,12 +248,7 @@ pub fn parse_with(input: &[u8], limits: Limits) -> Result<Value, ParseError> {
             offset: e.valid_up_to(),
         });
     }
-    let mut p = Parser {
-        bytes: input,
-        pos: 0,
-        limits,
-        scratch: String::new(),
-    };
+    let mut p = Parser::new(input, limits);
     p.skip_ws();
     let v = p.value(0)?;
     p.skip_ws();
@@ -179,23 +258,98 @@ pub fn parse_with(input: &[u8], limits: Limits) -> Result<Value, ParseError> {
     Ok(v)
 }
 
-/// A cursor over UTF-8 input. Public within the crate so the streaming
-/// bundle reader can drive it value by value.
+/// Parses one JSON value at the start of `input`, which sits at nesting
+/// level `depth` of an enclosing document (0 = top level), and returns it
+/// with the number of bytes it occupies. Bytes after the value are left
+/// alone (they are lookahead, not trailing data). Leading whitespace is not
+/// skipped. Error offsets are relative to `input`; see [`ParseError::shifted`].
+///
+/// `limits.max_bytes` caps `input.len()`; the whole of `input` must be UTF-8.
+///
+/// ```
+/// use cmcp_json::{parse_prefix, Limits, Value};
+/// let (v, used) = parse_prefix(br#"{"a":[1,2]},{"b":0}"#, 0, Limits::CLAIM).unwrap();
+/// assert_eq!(used, 11);
+/// assert!(matches!(v.get("a"), Some(Value::Array(_))));
+/// ```
+pub fn parse_prefix(
+    input: &[u8],
+    depth: usize,
+    limits: Limits,
+) -> Result<(Value, usize), ParseError> {
+    parse_prefix_inner(input, depth, limits, true)
+}
+
+/// [`parse_prefix`]; `validate = false` skips the up-front UTF-8 check of
+/// the whole input when the caller has already validated it (strings are
+/// still checked run by run, so invalid input can never produce a `String`).
+pub(crate) fn parse_prefix_inner(
+    input: &[u8],
+    depth: usize,
+    limits: Limits,
+    validate: bool,
+) -> Result<(Value, usize), ParseError> {
+    if input.len() > limits.max_bytes {
+        return Err(ParseError::TooLarge {
+            len: input.len(),
+            cap: limits.max_bytes,
+        });
+    }
+    if validate && let Err(e) = std::str::from_utf8(input) {
+        return Err(ParseError::NotUtf8 {
+            offset: e.valid_up_to(),
+        });
+    }
+    let mut p = Parser::new(input, limits);
+    let v = p.value(depth)?;
+    Ok((v, p.pos))
+}
+
+/// A cursor over UTF-8 input.
 pub(crate) struct Parser<'a> {
     pub(crate) bytes: &'a [u8],
     pub(crate) pos: usize,
     pub(crate) limits: Limits,
     scratch: String,
+    /// Members of the objects being parsed, innermost last (reused).
+    members: Vec<(String, Value)>,
+    /// Cheap hashes of those members' names, for duplicate detection.
+    hashes: Vec<u64>,
+}
+
+/// FNV-1a, for duplicate detection among a few member names.
+fn name_hash(s: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in s.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// Objects with more members than this detect duplicates with a hash set.
+const LINEAR_DUP_LIMIT: usize = 64;
+
+/// Eight bytes at once: does any need attention inside a string
+/// (`"`, `\\` or a control character)?
+#[inline]
+fn swar_special(x: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let below_space = x.wrapping_sub(ONES * 0x20) & !x & HIGH;
+    (zero(x ^ (ONES * u64::from(b'"'))) | zero(x ^ (ONES * u64::from(b'\\'))) | below_space) != 0
 }
 
 impl<'a> Parser<'a> {
-    #[allow(dead_code)]
     pub(crate) fn new(bytes: &'a [u8], limits: Limits) -> Self {
         Parser {
             bytes,
             pos: 0,
             limits,
             scratch: String::new(),
+            members: Vec::new(),
+            hashes: Vec::new(),
         }
     }
 
@@ -269,12 +423,19 @@ impl<'a> Parser<'a> {
     fn object(&mut self, depth: usize) -> Result<Value, ParseError> {
         self.check_depth(depth)?;
         self.pos += 1; // '{'
-        let mut members: Vec<(String, Value)> = Vec::new();
+        let base = self.members.len();
+        let res = self.object_members(depth, base);
+        let members: Vec<(String, Value)> = self.members.drain(base..).collect();
+        self.hashes.truncate(base);
+        res.map(|()| Value::Object(Object::from_members(members)))
+    }
+
+    fn object_members(&mut self, depth: usize, base: usize) -> Result<(), ParseError> {
         let mut seen: Option<HashSet<String>> = None;
         self.skip_ws();
         if self.peek() == Some(b'}') {
             self.pos += 1;
-            return Ok(Value::Object(Object::from_members(members)));
+            return Ok(());
         }
         loop {
             self.skip_ws();
@@ -283,14 +444,24 @@ impl<'a> Parser<'a> {
             }
             let key_offset = self.pos;
             let key = self.string()?;
-            // Duplicate detection: linear for small objects, hashed beyond.
+            // Duplicate detection: cheap hashes for small objects, a set beyond.
+            let count = self.members.len() - base;
             let dup = match &mut seen {
                 Some(set) => !set.insert(key.clone()),
                 None => {
-                    let d = members.iter().any(|(k, _)| *k == key);
-                    if !d && members.len() >= 16 {
-                        let mut set: HashSet<String> =
-                            members.iter().map(|(k, _)| k.clone()).collect();
+                    let h = name_hash(&key);
+                    let mine = self.hashes.get(base..).unwrap_or(&[]);
+                    let d = mine.iter().enumerate().any(|(j, &hj)| {
+                        hj == h && self.members.get(base + j).is_some_and(|(k, _)| *k == key)
+                    });
+                    if !d && count >= LINEAR_DUP_LIMIT {
+                        let mut set: HashSet<String> = self
+                            .members
+                            .get(base..)
+                            .unwrap_or(&[])
+                            .iter()
+                            .map(|(k, _)| k.clone())
+                            .collect();
                         set.insert(key.clone());
                         seen = Some(set);
                     }
@@ -310,13 +481,15 @@ impl<'a> Parser<'a> {
             self.pos += 1;
             self.skip_ws();
             let v = self.value(depth)?;
-            members.push((key, v));
+            // `hashes` stays aligned with `members`.
+            self.hashes.push(name_hash(&key));
+            self.members.push((key, v));
             self.skip_ws();
             match self.peek() {
                 Some(b',') => self.pos += 1,
                 Some(b'}') => {
                     self.pos += 1;
-                    return Ok(Value::Object(Object::from_members(members)));
+                    return Ok(());
                 }
                 _ => return Err(self.unexpected()),
             }
@@ -367,14 +540,31 @@ impl<'a> Parser<'a> {
     fn string(&mut self) -> Result<String, ParseError> {
         self.pos += 1; // opening quote
         self.scratch.clear();
+        let first_run = self.pos;
         loop {
             // Copy the longest run of plain bytes at once.
             let run_start = self.pos;
+            while let Some(chunk) = self.bytes.get(self.pos..self.pos + 8) {
+                let mut word = [0u8; 8];
+                word.copy_from_slice(chunk);
+                if swar_special(u64::from_le_bytes(word)) {
+                    break;
+                }
+                self.pos += 8;
+            }
             while let Some(b) = self.peek() {
                 if b == b'"' || b == b'\\' || b < 0x20 {
                     break;
                 }
                 self.pos += 1;
+            }
+            if run_start == first_run && self.peek() == Some(b'"') {
+                // No escapes: one exact allocation, the scratch is kept.
+                let run = self.bytes.get(first_run..self.pos).unwrap_or(&[]);
+                let s = std::str::from_utf8(run)
+                    .map_err(|_| ParseError::NotUtf8 { offset: first_run })?;
+                self.pos += 1;
+                return Ok(s.to_owned());
             }
             if self.pos > run_start {
                 let run = self
@@ -391,7 +581,7 @@ impl<'a> Parser<'a> {
                 None => return Err(ParseError::UnexpectedEnd),
                 Some(b'"') => {
                     self.pos += 1;
-                    return Ok(std::mem::take(&mut self.scratch));
+                    return Ok(self.scratch.as_str().to_owned());
                 }
                 Some(b'\\') => {
                     let esc_at = self.pos;
@@ -617,5 +807,13 @@ mod tests {
         }
         s.push_str("\"k3\":0}");
         assert!(matches!(err(&s), ParseError::DuplicateMember { ref name, .. } if name == "k3"));
+        // Past the linear limit a set takes over.
+        let mut s = String::from("{");
+        for i in 0..200 {
+            s.push_str(&format!("\"k{i}\":{{\"k{i}\":1}},"));
+        }
+        s.push_str("\"k150\":0}");
+        assert!(matches!(err(&s), ParseError::DuplicateMember { ref name, .. } if name == "k150"));
+        assert!(parse(s.replace("\"k150\":0", "\"k999\":0").as_bytes()).is_ok());
     }
 }
