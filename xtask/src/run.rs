@@ -259,11 +259,11 @@ pub fn outcome_of(json: &Value, field: &str) -> Option<String> {
 
 /// Bundle failure codes from the output.
 pub fn bundle_codes(json: &Value) -> Vec<String> {
-    get(json, &["bundle", "failures"])
+    get(json, &["bundle", "failure_codes"])
         .and_then(Value::as_array)
         .map(|a| {
             a.iter()
-                .filter_map(|f| f.get("code").and_then(Value::as_str).map(str::to_owned))
+                .filter_map(|c| c.as_str().map(str::to_owned))
                 .collect()
         })
         .unwrap_or_default()

@@ -91,7 +91,7 @@ pub fn named_paths(v: &Vector) -> Vec<String> {
             out.extend(a.iter().filter_map(Value::as_str).map(str::to_owned));
         }
     }
-    for k in ["policy", "trust_store"] {
+    for k in ["policy", "trust_store", "collateral", "pcrs", "event_log"] {
         if let Some(p) = v.opt(k).and_then(Value::as_str)
             && p != "builtin"
         {
@@ -266,11 +266,24 @@ pub fn facade_options(root: &Path, v: &Vector) -> Result<VerifyOptions, String> 
             .as_object()
             .ok_or("--policy: the policy file must be a JSON object")?;
         for (k, _) in po.iter() {
-            if !matches!(k, "sev_snp" | "azure_cvm" | "tdx" | "tpm") {
+            if !matches!(k, "sev_snp" | "tdx" | "tpm") {
                 return Err(format!("--policy: unknown section {k:?}"));
             }
         }
         o.appraisal = Some(pv);
+    }
+    for (k, name) in [
+        ("collateral", "tdx_collateral"),
+        ("pcrs", "tpm_pcrs"),
+        ("event_log", "tpm_event_log"),
+    ] {
+        if let Some(p) = v.opt(k).and_then(Value::as_str) {
+            let bytes = read(root, v, p)?;
+            o.platform_inputs
+                .entry(name.to_owned())
+                .or_default()
+                .push(bytes);
+        }
     }
     Ok(o)
 }
@@ -324,8 +337,15 @@ pub fn cli_option_args(root: &Path, v: &Vector) -> Vec<String> {
             flag(f, path(&p));
         }
     }
-    if let Some(p) = v.opt("policy").and_then(Value::as_str) {
-        flag("policy", path(p));
+    for (k, f) in [
+        ("policy", "policy"),
+        ("collateral", "collateral"),
+        ("pcrs", "pcrs"),
+        ("event_log", "event-log"),
+    ] {
+        if let Some(p) = v.opt(k).and_then(Value::as_str) {
+            flag(f, path(p));
+        }
     }
     a
 }

@@ -256,11 +256,26 @@ impl SchemaError {
             .unwrap_or_else(|| "claim".into())
     }
 
-    /// All violations, one per line.
+    /// The first violations, one per line (at most [`SchemaError::DESCRIBE_MAX`],
+    /// then a count of the rest), so a hostile claim cannot inflate the report.
     pub fn describe(&self) -> String {
-        let lines: Vec<String> = self.violations.iter().map(|v| v.to_string()).collect();
+        let mut lines: Vec<String> = self
+            .violations
+            .iter()
+            .take(Self::DESCRIBE_MAX)
+            .map(|v| v.to_string())
+            .collect();
+        if self.violations.len() > Self::DESCRIBE_MAX {
+            lines.push(format!(
+                "… and {} more violations",
+                self.violations.len() - Self::DESCRIBE_MAX
+            ));
+        }
         lines.join("\n")
     }
+
+    /// How many violations [`SchemaError::describe`] lists.
+    pub const DESCRIBE_MAX: usize = 20;
 }
 
 impl Claim {

@@ -173,6 +173,16 @@ pub fn verify_claim(
         );
     }
     check_platform(&claim, sw, &x_text, nonce.as_ref(), opts, platforms, &mut l);
+    if l.outcome_of("hardware_attestation") != Some(Outcome::Verified) {
+        // The nonce is the claim's own word until an authenticated report carries it.
+        for f in [
+            "public_key_binding",
+            "audit_chain_binding",
+            "measurement_binding",
+        ] {
+            l.demote(f, "no authenticated hardware report carries this nonce");
+        }
+    }
     check_launch_measurement(&claim, opts, &mut l);
 
     let verified_key = if l.outcome_of("signature") == Some(Outcome::Verified) {

@@ -219,6 +219,27 @@ impl Ledger {
         self.record(field, Outcome::NotChecked, None, reason);
     }
 
+    /// Turns every `verified` entry of `field` into `not_established`,
+    /// appending `why` to its reason: for checks whose meaning depends on
+    /// another check that was not established (a nonce binding is only as
+    /// good as the hardware report carrying the nonce).
+    ///
+    /// ```
+    /// use cmcp_policy::{Ledger, Outcome};
+    /// let mut l = Ledger::new();
+    /// l.verified("public_key_binding", "nonce[0:32] is the thumbprint");
+    /// l.demote("public_key_binding", "no authenticated report carries the nonce");
+    /// assert_eq!(l.outcome_of("public_key_binding"), Some(Outcome::NotEstablished));
+    /// ```
+    pub fn demote(&mut self, field: &str, why: &str) {
+        for e in self.entries.iter_mut() {
+            if e.field == field && e.outcome == Outcome::Verified {
+                e.outcome = Outcome::NotEstablished;
+                e.reason = format!("{}, but {why}", e.reason);
+            }
+        }
+    }
+
     /// Sets a details member (last write wins).
     pub fn detail(&mut self, key: impl Into<String>, value: impl Into<String>) {
         self.details.insert(key.into(), value.into());

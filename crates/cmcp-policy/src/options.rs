@@ -185,6 +185,10 @@ pub struct VerifyOptions {
     pub trust: TrustInputs,
     /// Parsed relying-party appraisal policy file, if any (each attestation crate reads its section).
     pub appraisal: Option<cmcp_json::Value>,
+    /// Offline platform inputs by name, as raw file bytes: `tdx_collateral`
+    /// (Intel PCS collateral JSON), `tpm_pcrs` (PCR values JSON),
+    /// `tpm_event_log` (TCG event log), `snp_crl` (one entry per CRL).
+    pub platform_inputs: BTreeMap<String, Vec<Vec<u8>>>,
 }
 
 impl VerifyOptions {
@@ -202,6 +206,7 @@ impl VerifyOptions {
             evidence_keys: BTreeMap::new(),
             trust: TrustInputs::default(),
             appraisal: None,
+            platform_inputs: BTreeMap::new(),
         }
     }
 }

@@ -27,7 +27,7 @@
 //!     "td_attributes_forbidden": 0,
 //!     "xfam": { "value": "0x00000000000600e7", "mask": "0xffffffffffffffff" },
 //!     "accepted_tcb_statuses": ["UpToDate", "SWHardeningNeeded"],
-//!     "require_collateral": false,
+//!     "require_collateral": true,
 //!     "min_tee_tcb_svn": "0d010800000000000000000000000000",
 //!     "mrtd": ["9bf86e…03a6"],
 //!     "mrseam": ["489e58…9e72"],
@@ -87,8 +87,9 @@ pub struct TdxPolicy {
     pub xfam: Option<(u64, u64)>,
     /// Acceptable TCB statuses. Default `[UpToDate]`; never `Revoked`.
     pub accepted_tcb_statuses: Vec<TcbStatus>,
-    /// Refuse a quote verified without collateral (TCB status unknown).
-    /// Default false: `tcb_status` is then `not_established`.
+    /// Require collateral: without it the TCB status is unknown and the quote
+    /// is at best `not_established`. Default true (fail closed); turning it off
+    /// lets an authentic quote verify with `tcb_status` not established.
     pub require_collateral: bool,
     /// Component-wise minimum TEE_TCB_SVN. Default none.
     pub min_tee_tcb_svn: Option<[u8; 16]>,
@@ -120,7 +121,7 @@ impl Default for TdxPolicy {
             td_attributes_forbidden: 0,
             xfam: None,
             accepted_tcb_statuses: vec![TcbStatus::UpToDate],
-            require_collateral: false,
+            require_collateral: true,
             min_tee_tcb_svn: None,
             mr_td: None,
             mr_seam: None,

@@ -325,10 +325,11 @@ impl TdxVerifier {
                     .not_established("qe_identity", "no collateral: QE identity not appraised");
             }
             if self.policy.require_collateral {
-                run.fail(
+                // Unknown is not failed: nothing was checked and refused, but
+                // the TCB was not established either (fail closed: no `verified`).
+                run.l.not_established(
                     "tcb_status",
-                    "tcb_status_unknown: no collateral".into(),
-                    "refused by policy tdx.require_collateral: no collateral supplied".into(),
+                    "no collateral supplied (--collateral): TCB status unknown, and tdx.require_collateral is on",
                 );
                 return false;
             }

@@ -13,8 +13,8 @@ mod common;
 use cmcp_policy::{
     EvidenceInput, Ledger, Outcome, PlatformVerifier, Timestamp, TrustInputs, VerifyContext,
 };
-use cmcp_tdx::TdxVerifier;
 use cmcp_tdx::parse::TdQuote;
+use cmcp_tdx::{TdxPolicy, TdxVerifier};
 use p256::ecdsa::signature::Verifier as _;
 use std::time::Instant;
 
@@ -41,7 +41,7 @@ fn quote_verification_vs_bare_p256() {
         raw_evidence: Some(&raw),
         ..Default::default()
     };
-    let v = TdxVerifier::default();
+    let v = TdxVerifier::new(TdxPolicy::default().require_collateral(false));
     let n = 200;
     let t = Instant::now();
     for _ in 0..n {

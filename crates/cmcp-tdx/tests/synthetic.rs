@@ -248,7 +248,7 @@ fn spec(p: &Pki, version: u16, attrs: u64, with_root: bool) -> Spec {
 fn synthetic_quotes_verify_and_debug_is_refused() {
     let p = pki();
     let m = measurement_of(&[0x5a; 48]);
-    let v = TdxVerifier::default();
+    let v = TdxVerifier::new(TdxPolicy::default().require_collateral(false));
     for version in [4u16, 5] {
         for with_root in [true, false] {
             let s = spec(&p, version, TdAttributes::SEPT_VE_DISABLE, with_root);
@@ -288,7 +288,11 @@ fn synthetic_quotes_verify_and_debug_is_refused() {
             assert_eq!(l.outcome_of("hardware_attestation"), Some(Outcome::Failed));
             assert!(l.details()["tdx_failure"].contains("tdx.allow_debug"));
             let l = verify(
-                &TdxVerifier::new(TdxPolicy::default().allow_debug(true)),
+                &TdxVerifier::new(
+                    TdxPolicy::default()
+                        .require_collateral(false)
+                        .allow_debug(true),
+                ),
                 &raw,
                 &s.report_data,
                 &m,
@@ -306,12 +310,16 @@ fn synthetic_quotes_verify_and_debug_is_refused() {
 fn synthetic_sept_ve_disable_and_reserved_bits() {
     let p = pki();
     let m = measurement_of(&[0x5a; 48]);
-    let v = TdxVerifier::default();
+    let v = TdxVerifier::new(TdxPolicy::default().require_collateral(false));
     let s = spec(&p, 4, 0, true);
     let l = verify(&v, &build(&p, &s), &s.report_data, &m, &p.root_der);
     assert!(l.details()["tdx_failure"].contains("tdx.require_sept_ve_disable"));
     let l = verify(
-        &TdxVerifier::new(TdxPolicy::default().require_sept_ve_disable(false)),
+        &TdxVerifier::new(
+            TdxPolicy::default()
+                .require_collateral(false)
+                .require_sept_ve_disable(false),
+        ),
         &build(&p, &s),
         &s.report_data,
         &m,
@@ -343,7 +351,7 @@ fn synthetic_doubled_root_in_the_quote_fails_and_pinned_twice_does_not() {
         trust: &trust,
     };
     let mut l = Ledger::new();
-    TdxVerifier::default().verify(
+    TdxVerifier::new(TdxPolicy::default().require_collateral(false)).verify(
         &EvidenceInput {
             platform: "intel-tdx",
             claimed_measurement: Some(&m),
@@ -366,7 +374,7 @@ fn synthetic_doubled_root_in_the_quote_fails_and_pinned_twice_does_not() {
     doubled.push_str(&pem(&p.root_der));
     s.pck_pem = doubled.into_bytes();
     let l = verify(
-        &TdxVerifier::default(),
+        &TdxVerifier::new(TdxPolicy::default().require_collateral(false)),
         &build(&p, &s),
         &s.report_data,
         &m,
@@ -388,7 +396,7 @@ fn synthetic_doubled_root_in_the_quote_fails_and_pinned_twice_does_not() {
     chain.push_str(&pem(&strict_root));
     s.pck_pem = chain.into_bytes();
     let l = verify(
-        &TdxVerifier::default(),
+        &TdxVerifier::new(TdxPolicy::default().require_collateral(false)),
         &build(&p, &s),
         &s.report_data,
         &m,

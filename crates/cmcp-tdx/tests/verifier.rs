@@ -9,8 +9,7 @@
 
 mod common;
 use cmcp_policy::{
-    EvidenceInput, FailureCode, Ledger, Outcome, PlatformVerifier, Timestamp, TrustInputs,
-    VerifyContext,
+    EvidenceInput, Ledger, Outcome, PlatformVerifier, Timestamp, TrustInputs, VerifyContext,
 };
 use cmcp_tdx::appraise::TdxPolicy;
 use cmcp_tdx::collateral::Collateral;
@@ -95,7 +94,10 @@ fn gcp_quotes_verify_with_their_own_root() {
             trust: own_root(&raw),
             now: "2026-08-01T00:00:00Z",
         };
-        let l = run(&TdxVerifier::default(), &c);
+        let l = run(
+            &TdxVerifier::new(TdxPolicy::default().require_collateral(false)),
+            &c,
+        );
         for f in [
             "measurement",
             "report_data",
@@ -128,7 +130,7 @@ fn gcp_quotes_verify_with_their_own_root() {
         let mut t = own_root(&raw);
         t.builtin_roots = true;
         let l = run(
-            &TdxVerifier::default(),
+            &TdxVerifier::new(TdxPolicy::default().require_collateral(false)),
             &Case {
                 trust: t,
                 ..c.clone()
@@ -152,6 +154,7 @@ fn gcp_quote_pins_and_refusals() {
     };
     // Pinned MRTD and RTMRs match.
     let p = TdxPolicy::default()
+        .require_collateral(false)
         .expect_mrtd(q.body.mr_td)
         .expect_rtmr(0, q.body.rtmr[0])
         .expect_mrseam(q.body.mr_seam);
@@ -162,7 +165,11 @@ fn gcp_quote_pins_and_refusals() {
     assert_eq!(o(&l, "hardware_attestation"), Some(Outcome::Verified));
     // A wrong RTMR pin fails and names the knob.
     let l = run(
-        &TdxVerifier::new(TdxPolicy::default().expect_rtmr(1, [0; 48])),
+        &TdxVerifier::new(
+            TdxPolicy::default()
+                .require_collateral(false)
+                .expect_rtmr(1, [0; 48]),
+        ),
         &base(),
     );
     assert_eq!(o(&l, "rtmrs"), Some(Outcome::Failed));
@@ -172,19 +179,15 @@ fn gcp_quote_pins_and_refusals() {
         "{:?}",
         l.details()
     );
-    // require_collateral without collateral.
-    let l = run(
-        &TdxVerifier::new(TdxPolicy::default().require_collateral(true)),
-        &base(),
-    );
-    assert_eq!(o(&l, "tcb_status"), Some(Outcome::Failed));
-    assert_eq!(
-        l.failure_reason(),
-        Some(FailureCode::HardwareAttestationFailed)
-    );
+    // The default policy requires collateral: without it the TCB status is
+    // unknown, so the quote is authentic but not established (never verified).
+    let l = run(&TdxVerifier::new(TdxPolicy::default()), &base());
+    assert_eq!(o(&l, "tcb_status"), Some(Outcome::NotEstablished));
+    assert_eq!(o(&l, "hardware_attestation"), Some(Outcome::NotEstablished));
+    assert_eq!(l.failure_reason(), None);
     // No root pinned: authentic but not established.
     let l = run(
-        &TdxVerifier::default(),
+        &TdxVerifier::new(TdxPolicy::default().require_collateral(false)),
         &Case {
             trust: TrustInputs::default(),
             ..base()
@@ -201,7 +204,7 @@ fn gcp_quote_pins_and_refusals() {
         ..Default::default()
     };
     let l = run(
-        &TdxVerifier::default(),
+        &TdxVerifier::new(TdxPolicy::default().require_collateral(false)),
         &Case {
             trust: other,
             ..base()
@@ -217,7 +220,7 @@ fn gcp_quote_pins_and_refusals() {
         ..Default::default()
     };
     let l = run(
-        &TdxVerifier::default(),
+        &TdxVerifier::new(TdxPolicy::default().require_collateral(false)),
         &Case {
             trust: bad,
             ..base()
@@ -226,7 +229,7 @@ fn gcp_quote_pins_and_refusals() {
     assert!(l.details()["tdx_failure"].starts_with("intel_root_parse_error: "));
     // Outside the PCK leaf's validity.
     let l = run(
-        &TdxVerifier::default(),
+        &TdxVerifier::new(TdxPolicy::default().require_collateral(false)),
         &Case {
             now: "2026-05-01T00:00:00Z",
             ..base()
@@ -249,13 +252,16 @@ fn binding_failures() {
         trust: builtin(),
         now: "2026-08-01T00:00:00Z",
     };
-    let l = run(&TdxVerifier::default(), &c);
+    let l = run(
+        &TdxVerifier::new(TdxPolicy::default().require_collateral(false)),
+        &c,
+    );
     assert_eq!(o(&l, "report_data"), Some(Outcome::Failed));
     assert_eq!(l.details()["tdx_failure"], "report_data_mismatch");
     assert_eq!(l.details()["report_data_actual"], hex(&nonce[..16]));
     // A 32-byte nonce is not padded.
     let l = run(
-        &TdxVerifier::default(),
+        &TdxVerifier::new(TdxPolicy::default().require_collateral(false)),
         &Case {
             nonce: Some(&nonce[..32]),
             ..c.clone()
@@ -265,7 +271,7 @@ fn binding_failures() {
     // The raw MRTD hex is not the measurement convention.
     let raw_mrtd = format!("sha384:{}", hex(&q.body.mr_td));
     let l = run(
-        &TdxVerifier::default(),
+        &TdxVerifier::new(TdxPolicy::default().require_collateral(false)),
         &Case {
             raw: &raw,
             nonce: Some(&nonce),
@@ -281,7 +287,7 @@ fn binding_failures() {
         "sha384:c47533a15e33e083c..."
     );
     let l = run(
-        &TdxVerifier::default(),
+        &TdxVerifier::new(TdxPolicy::default().require_collateral(false)),
         &Case {
             raw: &raw,
             nonce: Some(&nonce),
@@ -293,7 +299,7 @@ fn binding_failures() {
     assert_eq!(l.details()["tdx_failure"], "invalid_measurement_format");
     let upper = GCP_MEASUREMENT.to_uppercase().replace("SHA384", "sha384");
     let l = run(
-        &TdxVerifier::default(),
+        &TdxVerifier::new(TdxPolicy::default().require_collateral(false)),
         &Case {
             raw: &raw,
             nonce: Some(&nonce),
@@ -310,7 +316,7 @@ fn tamper_sweep_never_verifies() {
     let Some(raw) = read(GCP_QUOTE) else { return };
     let q = TdQuote::parse(&raw).unwrap();
     let nonce = q.body.report_data;
-    let v = TdxVerifier::default();
+    let v = TdxVerifier::new(TdxPolicy::default().require_collateral(false));
     // Signed region, quote signature, attestation key, QE report, its signature, auth data.
     let positions: Vec<usize> = (0..632)
         .step_by(3)
@@ -386,7 +392,7 @@ fn tamper_sweep_never_verifies() {
 #[test]
 fn malformed_quotes_are_typed_failures() {
     let Some(raw) = read(GCP_QUOTE) else { return };
-    let v = TdxVerifier::default();
+    let v = TdxVerifier::new(TdxPolicy::default().require_collateral(false));
     for n in (0..4935).step_by(11) {
         let c = Case {
             raw: &raw[..n],
@@ -465,7 +471,8 @@ fn dcap_qvl_v4_with_collateral_is_up_to_date() {
     let q = TdQuote::parse(&raw).unwrap();
     let nonce = q.body.report_data;
     let m = measurement_of(&q.body.mr_td);
-    let v = TdxVerifier::default().with_collateral(Collateral::from_json(&cj).unwrap());
+    let v = TdxVerifier::new(TdxPolicy::default().require_collateral(false))
+        .with_collateral(Collateral::from_json(&cj).unwrap());
     let c = Case {
         raw: &raw,
         nonce: Some(&nonce),
@@ -513,7 +520,8 @@ fn dcap_qvl_v5_with_collateral_is_refused() {
     };
     let q = TdQuote::parse(&raw).unwrap();
     let nonce = q.body.report_data;
-    let v = TdxVerifier::default().with_collateral(Collateral::from_json(&cj).unwrap());
+    let v = TdxVerifier::new(TdxPolicy::default().require_collateral(false))
+        .with_collateral(Collateral::from_json(&cj).unwrap());
     let c = Case {
         raw: &raw,
         nonce: Some(&nonce),
@@ -533,7 +541,10 @@ fn dcap_qvl_v5_with_collateral_is_refused() {
         l.details()
     );
     // Without collateral the v5 quote authenticates.
-    let l = run(&TdxVerifier::default(), &c);
+    let l = run(
+        &TdxVerifier::new(TdxPolicy::default().require_collateral(false)),
+        &c,
+    );
     assert_eq!(
         o(&l, "hardware_attestation"),
         Some(Outcome::Verified),
@@ -562,7 +573,7 @@ fn bare_tdreport_is_checked_but_not_attested() {
     let r = synthetic_report(&nonce);
     let mrtd: [u8; 48] = core::array::from_fn(|i| i as u8);
     let m = measurement_of(&mrtd);
-    let v = TdxVerifier::default();
+    let v = TdxVerifier::new(TdxPolicy::default().require_collateral(false));
     let c = Case {
         raw: &r,
         nonce: Some(&nonce),
@@ -656,7 +667,11 @@ fn bare_tdreport_is_checked_but_not_attested() {
         l.details()
     );
     let l = run(
-        &TdxVerifier::new(TdxPolicy::default().allow_debug(true)),
+        &TdxVerifier::new(
+            TdxPolicy::default()
+                .require_collateral(false)
+                .allow_debug(true),
+        ),
         &Case {
             raw: &d,
             ..c.clone()
@@ -667,7 +682,7 @@ fn bare_tdreport_is_checked_but_not_attested() {
 
 #[test]
 fn absent_evidence_and_other_platforms() {
-    let v = TdxVerifier::default();
+    let v = TdxVerifier::new(TdxPolicy::default().require_collateral(false));
     assert!(v.supports("intel-tdx") && !v.supports("amd-sev-snp"));
     let trust = TrustInputs::default();
     let ctx = VerifyContext {
@@ -713,7 +728,10 @@ fn qe_identity_and_tcb_policy_failures_name_their_field() {
     // signature check would have passed on the text).
     let mut col = Collateral::from_json(&cj).unwrap();
     col.qe_identity.mr_signer[0] ^= 1;
-    let l = run(&TdxVerifier::default().with_collateral(col), &c);
+    let l = run(
+        &TdxVerifier::new(TdxPolicy::default().require_collateral(false)).with_collateral(col),
+        &c,
+    );
     assert_eq!(o(&l, "qe_identity"), Some(Outcome::Failed));
     assert!(
         l.details()["tdx_failure"].starts_with("qe_identity_mismatch: QE MRSIGNER"),
@@ -723,6 +741,7 @@ fn qe_identity_and_tcb_policy_failures_name_their_field() {
     // UpToDate not in the accepted list.
     let col = Collateral::from_json(&cj).unwrap();
     let p = TdxPolicy::default()
+        .require_collateral(false)
         .accept_tcb_statuses(&[cmcp_tdx::collateral::TcbStatus::SWHardeningNeeded]);
     let l = run(&TdxVerifier::new(p).with_collateral(col), &c);
     assert_eq!(o(&l, "tcb_status"), Some(Outcome::Failed));

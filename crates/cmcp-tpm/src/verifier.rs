@@ -806,9 +806,14 @@ impl TpmVerifier {
             Some(Outcome::Verified | Outcome::NotChecked)
         );
         if missing.is_empty() && measurement_ok {
-            Hw::Verified(
-                "TPM quote signed by an AK certified to a pinned CA, bound to nonce[0:32] and the measurement".to_owned(),
-            )
+            let what = if run.l.outcome_of("pcr_digest") == Some(Outcome::Verified) {
+                "bound to nonce[0:32] and the measurement"
+            } else {
+                "bound to nonce[0:32] (no measurement was given to compare)"
+            };
+            Hw::Verified(format!(
+                "TPM quote signed by an AK certified to a pinned CA, {what}"
+            ))
         } else {
             let mut m: Vec<&str> = missing;
             if !measurement_ok {

@@ -35,6 +35,17 @@ pub enum Command {
         #[command(flatten)]
         common: CommonArgs,
     },
+    /// Verify many claims from a JSON-lines stream, in parallel: each line is
+    /// a claim object or {"claim": "PATH", "bundle": "PATH"} (bundle
+    /// optional). One JSON result per line on stdout, in input order; a
+    /// summary on stderr. Exit: 3 if a line could not be read, else the worst
+    /// status (2 unverified, 1 partially verified, 0 all verified).
+    Batch {
+        /// The JSON-lines file; `-` or absent: standard input.
+        input: Option<PathBuf>,
+        #[command(flatten)]
+        common: CommonArgs,
+    },
     /// Verify one platform's evidence alone.
     Evidence {
         /// Platform (amd-sev-snp, azure-cvm-sev-snp, intel-tdx, tpm2).
@@ -60,7 +71,7 @@ pub enum Format {
 
 #[derive(Args, Debug)]
 pub struct CommonArgs {
-    /// Approved policy bundle hash (sha256:<hex>, sha384:<hex> or bare hex).
+    /// Approved policy bundle hash (`sha256:HEX`, `sha384:HEX` or bare hex).
     #[arg(long)]
     pub policy_hash: Option<String>,
     /// Approved tool catalog hash.
@@ -97,9 +108,21 @@ pub struct CommonArgs {
     /// External evidence issuer key: KEYID=HEX (KEYID = hex SHA-256 of the key; repeatable).
     #[arg(long)]
     pub evidence_key: Vec<String>,
-    /// Relying-party appraisal policy file (JSON).
+    /// Relying-party appraisal policy file (JSON with `sev_snp`, `tdx`, `tpm` sections).
     #[arg(long)]
     pub policy: Option<PathBuf>,
+    /// Intel PCS collateral for TDX (JSON: TCB info, QE identity, CRLs, issuer chains).
+    #[arg(long)]
+    pub collateral: Option<PathBuf>,
+    /// Offline CRL for SEV-SNP ASK/ASVK and VCEK/VLEK (DER or PEM; repeatable).
+    #[arg(long)]
+    pub crl: Vec<PathBuf>,
+    /// TPM PCR values (JSON `{"sha256":{"0":"hex",…}}`).
+    #[arg(long)]
+    pub pcrs: Option<PathBuf>,
+    /// TCG crypto-agile event log (binary) for TPM PCR replay.
+    #[arg(long)]
+    pub event_log: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -124,6 +147,30 @@ fn pem_dir(
 }
 
 impl CommonArgs {
+    /// Flags that only mean something for a claim; the `evidence` command refuses them.
+    pub fn claim_only_flags(&self) -> Vec<&'static str> {
+        let mut v = Vec::new();
+        if self.policy_hash.is_some() {
+            v.push("--policy-hash");
+        }
+        if self.catalog_hash.is_some() {
+            v.push("--catalog-hash");
+        }
+        if self.gateway_measurement.is_some() {
+            v.push("--gateway-measurement");
+        }
+        if self.trusted_key.is_some() {
+            v.push("--trusted-key");
+        }
+        if !self.evidence_key.is_empty() {
+            v.push("--evidence-key");
+        }
+        if self.max_age != 86_400 {
+            v.push("--max-age");
+        }
+        v
+    }
+
     /// Builds verification options; errors are usage errors.
     pub fn options(
         &self,
@@ -154,12 +201,16 @@ impl CommonArgs {
                     .collect::<Result<_, _>>()?,
             );
         }
-        let hex32 = |flag: &str, s: &str| -> Result<[u8; 32], String> {
+        let hex32 = |flag: &str, s: &str, digest_prefix: bool| -> Result<[u8; 32], String> {
             let s = s
                 .strip_prefix("0x")
                 .or_else(|| s.strip_prefix("0X"))
                 .unwrap_or(s);
-            let s = s.strip_prefix("sha256:").unwrap_or(s);
+            let s = if digest_prefix {
+                s.strip_prefix("sha256:").unwrap_or(s)
+            } else {
+                s
+            };
             hex_decode(s)
                 .ok()
                 .and_then(|b| <[u8; 32]>::try_from(b).ok())
@@ -168,19 +219,29 @@ impl CommonArgs {
         o.gateway_measurement = self
             .gateway_measurement
             .as_deref()
-            .map(|s| hex32("--gateway-measurement", s))
+            .map(|s| hex32("--gateway-measurement", s, true))
             .transpose()?;
         o.trusted_key = self
             .trusted_key
             .as_deref()
-            .map(|s| hex32("--trusted-key", s))
+            .map(|s| hex32("--trusted-key", s, false))
             .transpose()?;
         for kv in &self.evidence_key {
             let (id, key) = kv
                 .split_once('=')
                 .ok_or_else(|| "--evidence-key must be KEYID=HEX".to_owned())?;
-            let key = hex32("--evidence-key", key)?;
-            o.evidence_keys.insert(id.to_ascii_lowercase(), key);
+            let key = hex32("--evidence-key", key, false)?;
+            // A KEYID of the wrong form is a usage error; one of the right form
+            // that does not hash from the key is kept, so the receipt that names
+            // it fails its key-id check as a verdict.
+            let well_formed =
+                id.len() == 64 && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+            if !well_formed {
+                return Err(format!(
+                    "--evidence-key: KEYID must be 64 lowercase hex digits (SHA-256 of the key), got {id:?}"
+                ));
+            }
+            o.evidence_keys.insert(id.to_owned(), key);
         }
         let mut trust = TrustInputs::default();
         match self.trust_store.as_deref() {
@@ -222,6 +283,26 @@ impl CommonArgs {
                 }
             }
             o.appraisal = Some(v);
+        }
+        let mut add = |name: &str, p: &Path| -> Result<(), String> {
+            let bytes = read(p)?;
+            o.platform_inputs
+                .entry(name.to_owned())
+                .or_default()
+                .push(bytes);
+            Ok(())
+        };
+        if let Some(p) = &self.collateral {
+            add("tdx_collateral", p)?;
+        }
+        for p in &self.crl {
+            add("snp_crl", p)?;
+        }
+        if let Some(p) = &self.pcrs {
+            add("tpm_pcrs", p)?;
+        }
+        if let Some(p) = &self.event_log {
+            add("tpm_event_log", p)?;
         }
         Ok(o)
     }

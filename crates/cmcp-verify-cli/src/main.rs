@@ -4,6 +4,7 @@
 //! or unreadable input.
 
 mod args;
+mod batch;
 
 use args::{Cli, Command, Format};
 use clap::Parser as _;
@@ -12,7 +13,9 @@ use cmcp_verify::{EvidenceInput, VerificationResult, Verifier, output};
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-/// Largest input file read.
+/// Largest claim file read (the claim parser's own cap is below this).
+const MAX_CLAIM_FILE: u64 = 8 << 20;
+/// Largest bundle, evidence, policy or certificate file read.
 const MAX_INPUT_BYTES: u64 = 1 << 30;
 
 fn usage(msg: impl std::fmt::Display) -> ExitCode {
@@ -20,17 +23,40 @@ fn usage(msg: impl std::fmt::Display) -> ExitCode {
     ExitCode::from(3)
 }
 
-fn read_file(path: &std::path::Path) -> Result<Vec<u8>, String> {
-    let meta =
-        std::fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    if meta.len() > MAX_INPUT_BYTES {
+/// Reads at most `cap` + 1 bytes, whatever the file is (devices and pipes
+/// report no length), so an endless input cannot exhaust memory. Reading one
+/// byte more than the cap lets the parser report the cap as a verdict.
+fn read_capped(path: &std::path::Path, cap: u64) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let f =
+        std::fs::File::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    if f.metadata().is_ok_and(|m| m.is_dir()) {
+        return Err(format!("cannot read {}: it is a directory", path.display()));
+    }
+    let mut out = Vec::new();
+    f.take(cap.saturating_add(1))
+        .read_to_end(&mut out)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    Ok(out)
+}
+
+pub(crate) fn read_file(path: &std::path::Path) -> Result<Vec<u8>, String> {
+    let bytes = read_capped(path, MAX_INPUT_BYTES)?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
         return Err(format!(
             "{} is over the {MAX_INPUT_BYTES}-byte input cap",
             path.display()
         ));
     }
-    std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+    Ok(bytes)
 }
+
+fn read_claim(path: &std::path::Path) -> Result<Vec<u8>, String> {
+    read_capped(path, MAX_CLAIM_FILE)
+}
+
+/// Platforms the `evidence` command can check.
+const EVIDENCE_PLATFORMS: &[&str] = &["amd-sev-snp", "azure-cvm-sev-snp", "intel-tdx", "tpm2"];
 
 fn emit(r: &VerificationResult, format: Format) -> ExitCode {
     let text = match format {
@@ -40,7 +66,8 @@ fn emit(r: &VerificationResult, format: Format) -> ExitCode {
             s
         }
         Format::Text => {
-            let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+            let colour = std::io::stdout().is_terminal() && !no_color;
             output::to_text(r, colour)
         }
     };
@@ -78,7 +105,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         } => {
             let opts = common.options(read_file)?;
             let verifier = verifier(&opts)?;
-            let claim_bytes = read_file(&claim)?;
+            let claim_bytes = read_claim(&claim)?;
             let bundle_bytes = bundle.as_deref().map(read_file).transpose()?;
             let r = verifier.verify_claim(&claim_bytes, bundle_bytes.as_deref(), &opts);
             Ok(emit(&r, common.format))
@@ -91,9 +118,24 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             let opts = common.options(read_file)?;
             let verifier = verifier(&opts)?;
             let bundle_bytes = read_file(&bundle)?;
-            let claim_bytes = claim.as_deref().map(read_file).transpose()?;
+            let claim_bytes = claim.as_deref().map(read_claim).transpose()?;
             let r = verifier.verify_bundle(&bundle_bytes, claim_bytes.as_deref(), &opts);
             Ok(emit(&r, common.format))
+        }
+        Command::Batch { input, common } => {
+            let opts = common.options(read_file)?;
+            let verifier = verifier(&opts)?;
+            let reader: Box<dyn std::io::BufRead> = match input.as_deref() {
+                None => Box::new(std::io::BufReader::new(std::io::stdin())),
+                Some(p) if p == std::path::Path::new("-") => {
+                    Box::new(std::io::BufReader::new(std::io::stdin()))
+                }
+                Some(p) => Box::new(std::io::BufReader::new(
+                    std::fs::File::open(p)
+                        .map_err(|e| format!("cannot read {}: {e}", p.display()))?,
+                )),
+            };
+            Ok(ExitCode::from(batch::run(reader, &verifier, &opts)?))
         }
         Command::Evidence {
             platform,
@@ -101,6 +143,22 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             nonce,
             common,
         } => {
+            if !EVIDENCE_PLATFORMS.contains(&platform.as_str()) {
+                return Err(format!(
+                    "--platform must be one of {}",
+                    EVIDENCE_PLATFORMS.join(", ")
+                ));
+            }
+            let refused = common.claim_only_flags();
+            if !refused.is_empty() {
+                return Err(format!(
+                    "{} apply only to claims, not to the evidence command",
+                    refused.join(", ")
+                ));
+            }
+            if common.launch_measurement.len() > 1 {
+                return Err("the evidence command takes at most one --launch-measurement".into());
+            }
             let opts = common.options(read_file)?;
             let verifier = verifier(&opts)?;
             let nonce = hex_decode(&nonce).map_err(|_| "--nonce must be hex".to_owned())?;
@@ -118,9 +176,15 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             }
             let bytes = read_file(&evidence)?;
             let blobs = EvidenceFile::read(&bytes)?;
+            let expected = opts
+                .launch_measurements
+                .as_ref()
+                .and_then(|v| v.first())
+                .map(ToString::to_string);
             let input = EvidenceInput {
                 platform: &platform,
-                claimed_measurement: None,
+                // The one expected measurement, compared with the hardware's.
+                claimed_measurement: expected.as_deref(),
                 nonce: Some(&nonce),
                 key_thumbprint: None,
                 raw_evidence: blobs.raw.as_deref(),

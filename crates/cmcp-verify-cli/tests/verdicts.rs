@@ -48,12 +48,12 @@ impl Out {
         self.json
             .get("bundle")
             .unwrap()
-            .get("failures")
+            .get("failure_codes")
             .unwrap()
             .as_array()
             .unwrap()
             .iter()
-            .map(|f| f.get("code").unwrap().as_str().unwrap().to_owned())
+            .map(|c| c.as_str().unwrap().to_owned())
             .collect()
     }
     fn expect(&self, status: &str, code: Option<&str>, exit: i32) {
@@ -392,11 +392,25 @@ fn nonce_second_half_must_commit_the_root() {
     let commit = cmcp_claim::binding::chain_root_commitment(root).unwrap();
     let good = hardware_claim(commit);
     let o = verify(&write("bound.json", to_text(&good).as_bytes()), None, &[]);
+    // The nonce binds the key and commits the root, but with no authenticated
+    // report carrying it, both stay the claim's own word: not established.
     assert_eq!(
         o.outcome("audit_chain_binding").as_deref(),
-        Some("verified")
+        Some("not_established")
     );
-    assert_eq!(o.outcome("public_key_binding").as_deref(), Some("verified"));
+    assert_eq!(
+        o.outcome("public_key_binding").as_deref(),
+        Some("not_established")
+    );
+    assert!(
+        !o.json
+            .get("ledger")
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e.get("outcome").unwrap().as_str() == Some("failed"))
+    );
     o.expect("partially_verified", None, 1);
 
     let bad = hardware_claim([7u8; 32]);
@@ -412,7 +426,7 @@ fn nonce_second_half_must_commit_the_root() {
     o.expect("partially_verified", None, 1);
     assert_eq!(
         o.outcome("measurement_binding").as_deref(),
-        Some("verified")
+        Some("not_established")
     );
     assert_eq!(
         o.outcome("audit_chain_binding").as_deref(),
@@ -561,7 +575,7 @@ fn receipts_good_and_misbound() {
                 .as_array()
                 .unwrap();
             assert_eq!(fails.len(), 1);
-            let msg = fails[0].get("message").unwrap().as_str().unwrap();
+            let msg = fails[0].as_str().unwrap();
             assert!(msg.contains("linked_call_id"), "{msg}");
             assert!(!msg.contains("signature"), "{msg}");
         }

@@ -67,21 +67,37 @@ impl Verifier {
         let mut v = Verifier::new();
         #[cfg(feature = "tpm")]
         {
-            let tpm = cmcp_tpm::TpmVerifier::from_policy_file(opts.appraisal.as_ref())
+            let mut tpm = cmcp_tpm::TpmVerifier::from_policy_file(opts.appraisal.as_ref())
                 .map_err(|e| ConfigError(format!("tpm policy: {e}")))?;
+            if let Some(p) = single_input(opts, "tpm_pcrs")? {
+                let pcrs = cmcp_tpm::bind::PcrValues::from_json_bytes(p)
+                    .map_err(|e| ConfigError(format!("tpm pcrs: {e}")))?;
+                tpm = tpm.with_pcr_values(pcrs);
+            }
+            if let Some(log) = single_input(opts, "tpm_event_log")? {
+                tpm = tpm.with_event_log(log.to_vec());
+            }
             v = v.with_platform(Box::new(tpm));
         }
         #[cfg(feature = "sev-snp")]
         {
             let section = opts.appraisal.as_ref().and_then(|v| v.get("sev_snp"));
-            let snp = cmcp_sev_snp::SnpVerifier::from_policy_json(section)
+            let mut snp = cmcp_sev_snp::SnpVerifier::from_policy_json(section)
                 .map_err(|e| ConfigError(format!("sev_snp policy: {e}")))?;
+            for crl in inputs(opts, "snp_crl") {
+                snp = snp.with_crl(crl.clone());
+            }
             v = v.with_platform(Box::new(snp));
         }
         #[cfg(feature = "tdx")]
         {
-            let tdx = cmcp_tdx::TdxVerifier::from_policy_json(opts.appraisal.as_ref())
+            let mut tdx = cmcp_tdx::TdxVerifier::from_policy_json(opts.appraisal.as_ref())
                 .map_err(|e| ConfigError(format!("tdx policy: {e}")))?;
+            if let Some(c) = single_input(opts, "tdx_collateral")? {
+                let c = cmcp_tdx::collateral::Collateral::from_json(c)
+                    .map_err(|e| ConfigError(format!("tdx collateral: {e}")))?;
+                tdx = tdx.with_collateral(c);
+            }
             v = v.with_platform(Box::new(tdx));
         }
         let _ = opts;
@@ -219,6 +235,20 @@ impl Verifier {
             is_attestation_fresh: false,
             bundle: None,
         }
+    }
+}
+
+#[allow(dead_code)]
+fn inputs<'a>(opts: &'a VerifyOptions, name: &str) -> &'a [Vec<u8>] {
+    opts.platform_inputs.get(name).map_or(&[], Vec::as_slice)
+}
+
+#[allow(dead_code)]
+fn single_input<'a>(opts: &'a VerifyOptions, name: &str) -> Result<Option<&'a [u8]>, ConfigError> {
+    match inputs(opts, name) {
+        [] => Ok(None),
+        [one] => Ok(Some(one.as_slice())),
+        _ => Err(ConfigError(format!("{name}: give it at most once"))),
     }
 }
 

@@ -64,23 +64,29 @@ pub fn to_json(r: &VerificationResult) -> Value {
             "entry_count",
             Value::Int(Int::Small(i64::try_from(b.entry_count).unwrap_or(i64::MAX))),
         );
-        let fs = b
-            .failures
-            .iter()
-            .map(|f| {
-                let mut m = Object::new();
-                m.insert("code", s(f.code));
-                m.insert(
-                    "entry",
-                    f.entry.map_or(Value::Null, |e| {
-                        Value::Int(Int::Small(i64::try_from(e).unwrap_or(i64::MAX)))
-                    }),
-                );
-                m.insert("message", s(&f.message));
-                Value::Object(m)
-            })
-            .collect();
-        bo.insert("failures", Value::Array(fs));
+        // `failures` keeps the reference's shape (a list of messages); codes
+        // and entry indices ride alongside in the same order.
+        bo.insert(
+            "failures",
+            Value::Array(b.failures.iter().map(|f| s(&f.message)).collect()),
+        );
+        bo.insert(
+            "failure_codes",
+            Value::Array(b.failures.iter().map(|f| s(f.code)).collect()),
+        );
+        bo.insert(
+            "failure_entries",
+            Value::Array(
+                b.failures
+                    .iter()
+                    .map(|f| {
+                        f.entry.map_or(Value::Null, |e| {
+                            Value::Int(Int::Small(i64::try_from(e).unwrap_or(i64::MAX)))
+                        })
+                    })
+                    .collect(),
+            ),
+        );
         o.insert("bundle", Value::Object(bo));
     }
     Value::Object(o)

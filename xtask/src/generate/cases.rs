@@ -1569,7 +1569,7 @@ fn hw_vectors(o: &mut Out) {
     let sec = "README Decisions 8; claim-chain-receipts.md §3.4, §3.5, §4.4";
     let c = hw("amd-sev-snp");
     o.add(Vb::new("CV-HW-0001", "amd-sev-snp claim whose nonce binds the key and commits SHA-256 of the chain root; no evidence verifier: hardware part not established", sec, &["hardware", "nonce", "bug-class", "chain-root"])
-        .claim(&c).st(PS, None).l("public_key_binding", VE).l("audit_chain_binding", VE).l("hardware_attestation", "not_established").l("measurement_binding", "absent"));
+        .claim(&c).st(PS, None).l("public_key_binding", "not_established").l("audit_chain_binding", "not_established").l("hardware_attestation", "not_established").l("measurement_binding", "absent"));
     let base = sw().0;
     let mut wrong = [0u8; 32];
     wrong[0] = 0xee;
@@ -1583,7 +1583,7 @@ fn hw_vectors(o: &mut Out) {
         )
         .claim(&hw_with("amd-sev-snp", Some(&n_bad_root)))
         .st(UN, Some("CHAIN_ROOT_NOT_BOUND"))
-        .l("public_key_binding", VE)
+        .l("public_key_binding", "not_established")
         .l("audit_chain_binding", "failed")
         .div("Q1", "partially_verified / CHAIN_ROOT_NOT_BOUND", "Q1"),
     );
@@ -1601,7 +1601,7 @@ fn hw_vectors(o: &mut Out) {
         .claim(&hw_with("amd-sev-snp", Some(&b64u_encode(&n_bad_key))))
         .st(UN, Some("PUBLIC_KEY_NOT_BOUND"))
         .l("public_key_binding", "failed")
-        .l("audit_chain_binding", VE),
+        .l("audit_chain_binding", "not_established"),
     );
     o.add(
         Vb::new(
@@ -1658,10 +1658,10 @@ fn hw_vectors(o: &mut Out) {
     let gm_hex = hex_encode(&GM);
     let n_gm = b64u_encode(&nonce(&base, GM));
     o.add(Vb::new("CV-HW-0010", "nonce commits the expected gateway measurement instead of the root: measurement verified, root not established (Q3)", "README Decisions 8; §8 Q3", &["hardware", "nonce", "measurement", "quirk", "Q3"])
-        .claim(&hw_with("amd-sev-snp", Some(&n_gm))).opt("gateway_measurement", s(&gm_hex)).st(PS, None).l("measurement_binding", VE).l("audit_chain_binding", "not_established")
+        .claim(&hw_with("amd-sev-snp", Some(&n_gm))).opt("gateway_measurement", s(&gm_hex)).st(PS, None).l("measurement_binding", "not_established").l("audit_chain_binding", "not_established")
         .div("Q3", "partially_verified / CHAIN_ROOT_NOT_BOUND (a measurement-bound claim always fails the root binding)", "surface the conflict as not_established"));
     o.add(Vb::new("CV-HW-0011", "gateway measurement supplied, nonce commits the root: root verified, measurement not established (Q3)", "README Decisions 8; §8 Q3", &["hardware", "nonce", "measurement", "quirk", "Q3"])
-        .claim(&c).opt("gateway_measurement", s(&gm_hex)).st(PS, None).l("audit_chain_binding", VE).l("measurement_binding", "not_established")
+        .claim(&c).opt("gateway_measurement", s(&gm_hex)).st(PS, None).l("audit_chain_binding", "not_established").l("measurement_binding", "not_established")
         .div("Q3", "partially_verified / MEASUREMENT_NOT_BOUND", "surface the conflict as not_established"));
     o.add(
         Vb::new(
@@ -1696,7 +1696,7 @@ fn hw_vectors(o: &mut Out) {
         )
         .claim(&hw("intel-tdx"))
         .st(PS, None)
-        .l("audit_chain_binding", VE)
+        .l("audit_chain_binding", "not_established")
         .l("hardware_attestation", "not_established"),
     );
     o.add(
@@ -1708,11 +1708,11 @@ fn hw_vectors(o: &mut Out) {
         )
         .claim(&hw("azure-cvm-sev-snp"))
         .st(PS, None)
-        .l("audit_chain_binding", VE)
+        .l("audit_chain_binding", "not_established")
         .l("hardware_attestation", "not_established"),
     );
     o.add(Vb::new("CV-HW-0022", "tpm2 (real firmware) claim: nonce[0:32] binds the key, the chain root is not hardware-committed", "README Decisions 8", &["hardware", "nonce", "tpm"])
-        .claim(&hw("tpm2")).st(PS, None).l("public_key_binding", VE).l("audit_chain_binding", "not_established")
+        .claim(&hw("tpm2")).st(PS, None).l("public_key_binding", "not_established").l("audit_chain_binding", "not_established")
         .div("README-8", "audit_chain_binding verified", "a TPM quote carries only nonce[0:32]"));
     o.add(
         Vb::new(

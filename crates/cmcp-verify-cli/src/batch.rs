@@ -1,0 +1,201 @@
+//! `cmcp-verify batch`: many claims from a JSON-lines stream, in parallel.
+//!
+//! Input: one JSON object per line (blank lines are skipped). A line is
+//! either
+//! * a claim object itself (verified without a bundle), or
+//! * a reference `{"claim": "PATH"}` or `{"claim": "PATH", "bundle": "PATH"}`
+//!   (string members, nothing else; a claim never has a top-level `claim`
+//!   member, so the two forms cannot be confused). Relative paths are taken
+//!   from the current directory.
+//!
+//! Output: one line per input line, in input order, on stdout: the object
+//! `claim --format json` prints, or `{"line": N, "error": "..."}` when a
+//! referenced file cannot be read or the line is not a JSON object.
+//! Summary (counts per status, claims per second) on stderr; a progress
+//! count on stderr only when stderr is a terminal.
+//!
+//! Exit status: 3 if any line was an error (unreadable file, not an object),
+//! else 2 if any claim is unverified, 1 if any is partially verified, 0 if
+//! all verified (an empty batch is 0).
+
+use cmcp_verify::{Status, Verifier, VerifyOptions, output};
+use std::io::{BufRead, IsTerminal, Write};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+/// Lines verified per round (bounded memory whatever the stream length).
+const CHUNK: usize = 256;
+/// Cap on one input line (a claim inline).
+const MAX_LINE: usize = 4 * 1024 * 1024 + 1;
+
+/// One line's outcome.
+enum LineResult {
+    Done(Status, String),
+    Error(String),
+}
+
+fn read_capped(path: &str) -> Result<Vec<u8>, String> {
+    crate::read_file(std::path::Path::new(path))
+}
+
+fn verify_line(n: usize, line: &[u8], verifier: &Verifier, opts: &VerifyOptions) -> LineResult {
+    let err = |m: String| {
+        let mut o = cmcp_verify::json::Object::new();
+        o.insert("line", cmcp_verify::json::Value::from(n as i64));
+        o.insert("error", cmcp_verify::json::Value::from(m));
+        LineResult::Error(
+            String::from_utf8_lossy(&cmcp_verify::json::canonical::pyjson_vec(
+                &cmcp_verify::json::Value::Object(o),
+            ))
+            .into_owned(),
+        )
+    };
+    let parsed = cmcp_verify::json::parse(line);
+    let reference = parsed
+        .as_ref()
+        .ok()
+        .and_then(|v| v.as_object())
+        .and_then(|o| {
+            let claim = o.get("claim")?.as_str()?;
+            let bundle = match o.get("bundle") {
+                None => None,
+                Some(b) => Some(b.as_str()?),
+            };
+            let only = o.iter().all(|(k, _)| k == "claim" || k == "bundle");
+            only.then_some((claim.to_owned(), bundle.map(str::to_owned)))
+        });
+    let r = match reference {
+        Some((claim, bundle)) => {
+            let claim_bytes = match read_capped(&claim) {
+                Ok(b) => b,
+                Err(e) => return err(e),
+            };
+            let bundle_bytes = match bundle.as_deref().map(read_capped).transpose() {
+                Ok(b) => b,
+                Err(e) => return err(e),
+            };
+            verifier.verify_claim(&claim_bytes, bundle_bytes.as_deref(), opts)
+        }
+        None => {
+            if !matches!(parsed, Ok(ref v) if v.as_object().is_some()) && parsed.is_ok() {
+                return err("line is not a JSON object".into());
+            }
+            // An object, or not JSON at all: a claim verdict (CLAIM_MALFORMED).
+            verifier.verify_claim(line, None, opts)
+        }
+    };
+    LineResult::Done(r.status, output::to_json_line(&r))
+}
+
+/// Runs the batch; returns the exit code.
+pub fn run(
+    input: Box<dyn BufRead>,
+    verifier: &Verifier,
+    opts: &VerifyOptions,
+) -> Result<u8, String> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let progress = std::io::stderr().is_terminal();
+    let started = Instant::now();
+    let mut input = input;
+    let (mut verified, mut partial, mut unverified, mut errors) = (0u64, 0u64, 0u64, 0u64);
+    let mut line_no = 0usize;
+    let mut stdout = std::io::stdout().lock();
+    loop {
+        // Read one chunk of non-blank lines.
+        let mut chunk: Vec<(usize, Vec<u8>)> = Vec::with_capacity(CHUNK);
+        let mut eof = false;
+        while chunk.len() < CHUNK {
+            let mut buf = Vec::new();
+            let n = std::io::Read::take(&mut input, MAX_LINE as u64)
+                .read_until(b'\n', &mut buf)
+                .map_err(|e| format!("cannot read the batch input: {e}"))?;
+            if n == 0 {
+                eof = true;
+                break;
+            }
+            line_no += 1;
+            if buf.len() >= MAX_LINE && buf.last() != Some(&b'\n') {
+                return Err(format!(
+                    "batch line {line_no} is over the {} byte cap",
+                    MAX_LINE - 1
+                ));
+            }
+            while matches!(buf.last(), Some(b'\n' | b'\r')) {
+                buf.pop();
+            }
+            if buf.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            chunk.push((line_no, buf));
+        }
+        // Verify the chunk on every core; results keep input order.
+        let next = AtomicUsize::new(0);
+        let mut results: Vec<Option<LineResult>> = (0..chunk.len()).map(|_| None).collect();
+        let slots: Vec<std::sync::Mutex<&mut Option<LineResult>>> =
+            results.iter_mut().map(std::sync::Mutex::new).collect();
+        std::thread::scope(|s| {
+            for _ in 0..threads.min(chunk.len()).max(1) {
+                s.spawn(|| {
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let (Some((n, line)), Some(slot)) = (chunk.get(i), slots.get(i)) else {
+                            return;
+                        };
+                        let r = verify_line(*n, line, verifier, opts);
+                        if let Ok(mut g) = slot.lock() {
+                            **g = Some(r);
+                        }
+                    }
+                });
+            }
+        });
+        drop(slots);
+        for r in results.into_iter().flatten() {
+            let text = match r {
+                LineResult::Done(status, text) => {
+                    match status {
+                        Status::Verified => verified += 1,
+                        Status::PartiallyVerified => partial += 1,
+                        Status::Unverified => unverified += 1,
+                    }
+                    text
+                }
+                LineResult::Error(text) => {
+                    errors += 1;
+                    text
+                }
+            };
+            // A closed pipe is not a verdict change; the exit status still carries it.
+            let _ = stdout.write_all(text.as_bytes());
+            let _ = stdout.write_all(b"\n");
+        }
+        let _ = stdout.flush();
+        if progress {
+            eprint!(
+                "\rcmcp-verify batch: {} claims",
+                verified + partial + unverified + errors
+            );
+        }
+        if eof {
+            break;
+        }
+    }
+    let total = verified + partial + unverified + errors;
+    let secs = started.elapsed().as_secs_f64();
+    let rate = if secs > 0.0 { total as f64 / secs } else { 0.0 };
+    if progress {
+        eprintln!();
+    }
+    eprintln!(
+        "cmcp-verify batch: {total} claims in {secs:.3} s ({rate:.0} claims/s): verified {verified}, partially_verified {partial}, unverified {unverified}, errors {errors}"
+    );
+    Ok(if errors > 0 {
+        3
+    } else if unverified > 0 {
+        2
+    } else if partial > 0 {
+        1
+    } else {
+        0
+    })
+}
