@@ -189,6 +189,13 @@ pub struct VerifyOptions {
     /// (Intel PCS collateral JSON), `tpm_pcrs` (PCR values JSON),
     /// `tpm_event_log` (TCG event log), `snp_crl` (one entry per CRL).
     pub platform_inputs: BTreeMap<String, Vec<Vec<u8>>>,
+    /// A signed Agent Manifest (v0.1 JSON or v0.2 COSE_Sign1 bytes) to bind
+    /// against `gateway.agent_identity`; `None` = no manifest check.
+    pub agent_manifest: Option<Vec<u8>>,
+    /// Agent Manifest issuer keys: hex SHA-256 of the key → raw Ed25519 key.
+    pub manifest_keys: BTreeMap<String, [u8; 32]>,
+    /// Accept `subject_source: manifest-dev` (a development policy only).
+    pub allow_dev_subject: bool,
 }
 
 impl VerifyOptions {
@@ -207,6 +214,9 @@ impl VerifyOptions {
             trust: TrustInputs::default(),
             appraisal: None,
             platform_inputs: BTreeMap::new(),
+            agent_manifest: None,
+            manifest_keys: BTreeMap::new(),
+            allow_dev_subject: false,
         }
     }
 }

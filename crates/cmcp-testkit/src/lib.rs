@@ -397,3 +397,59 @@ pub fn relink(entries: &mut [Value]) {
 pub fn to_text(v: &Value) -> String {
     String::from_utf8_lossy(&pyjson_vec(v)).into_owned()
 }
+
+fn cbor_head(major: u8, n: usize, out: &mut Vec<u8>) {
+    let m = major << 5;
+    let be = (n as u64).to_be_bytes();
+    let (tag, len) = match n {
+        0..=23 => (m | be.get(7).copied().unwrap_or(0), 0),
+        24..=0xff => (m | 24, 1),
+        0x100..=0xffff => (m | 25, 2),
+        0x1_0000..=0xffff_ffff => (m | 26, 4),
+        _ => (m | 27, 8),
+    };
+    out.push(tag);
+    out.extend_from_slice(be.get(8 - len..).unwrap_or(&[]));
+}
+
+fn cbor_bstr(b: &[u8], out: &mut Vec<u8>) {
+    cbor_head(2, b.len(), out);
+    out.extend_from_slice(b);
+}
+
+fn cbor_tstr(s: &str, out: &mut Vec<u8>) {
+    cbor_head(3, s.len(), out);
+    out.extend_from_slice(s.as_bytes());
+}
+
+/// A v0.2 Agent Manifest COSE_Sign1 envelope (tag 18) over the Agent Manifest
+/// canonical form of `manifest`, signed by `key` with `alg` -19 and
+/// `kid` = SHA-256 of the public key, as Agent Manifest signers produce it.
+pub fn cose_manifest(manifest: &Value, key: &SigningKey) -> Vec<u8> {
+    let payload = cmcp_json::canonical::amjcs(manifest).unwrap_or_default();
+    let kid = Sha256::digest(key.verifying_key().to_bytes());
+    let mut protected = Vec::new();
+    cbor_head(5, 4, &mut protected);
+    protected.push(0x01);
+    protected.push(0x32); // -19
+    protected.push(0x03);
+    cbor_tstr("application/agent-manifest+json", &mut protected);
+    protected.push(0x04);
+    cbor_bstr(&kid, &mut protected);
+    protected.push(0x10);
+    cbor_tstr("application/agent-manifest+cose", &mut protected);
+    let mut tbs = Vec::new();
+    cbor_head(4, 4, &mut tbs);
+    cbor_tstr("Signature1", &mut tbs);
+    cbor_bstr(&protected, &mut tbs);
+    cbor_bstr(&[], &mut tbs);
+    cbor_bstr(&payload, &mut tbs);
+    let sig = key.sign(&tbs).to_bytes();
+    let mut out = vec![0xd2];
+    cbor_head(4, 4, &mut out);
+    cbor_bstr(&protected, &mut out);
+    out.push(0xa0);
+    cbor_bstr(&payload, &mut out);
+    cbor_bstr(&sig, &mut out);
+    out
+}

@@ -123,6 +123,21 @@ pub struct CommonArgs {
     /// TCG crypto-agile event log (binary) for TPM PCR replay.
     #[arg(long)]
     pub event_log: Option<PathBuf>,
+    /// Appraisal knob `SECTION.KNOB=VALUE` (repeatable), overriding the
+    /// `--policy` file: e.g. `sev_snp.allow_debug=true`,
+    /// `tdx.accepted_tcb_statuses=["UpToDate","SWHardeningNeeded"]`. VALUE is
+    /// JSON when it parses as JSON, else a string.
+    #[arg(long)]
+    pub appraise: Vec<String>,
+    /// Signed Agent Manifest to bind (v0.1 JSON or v0.2 COSE_Sign1 file).
+    #[arg(long)]
+    pub agent_manifest: Option<PathBuf>,
+    /// Agent Manifest issuer key: KEYID=HEX (KEYID = hex SHA-256 of the key; repeatable).
+    #[arg(long)]
+    pub manifest_key: Vec<String>,
+    /// Accept an agent subject taken from the manifest in development mode.
+    #[arg(long)]
+    pub allow_dev_subject: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -146,6 +161,42 @@ fn pem_dir(
     paths.iter().map(|p| read(p)).collect()
 }
 
+/// Merges `SECTION.KNOB=VALUE` overrides into the policy document.
+fn apply_knobs(
+    base: Option<cmcp_verify::json::Value>,
+    knobs: &[String],
+) -> Result<cmcp_verify::json::Value, String> {
+    use cmcp_verify::json::{Object, Value};
+    let mut doc = match base {
+        Some(Value::Object(o)) => o,
+        Some(_) => return Err("--policy: the policy file must be a JSON object".into()),
+        None => Object::new(),
+    };
+    for kv in knobs {
+        let (path, value) = kv
+            .split_once('=')
+            .ok_or_else(|| format!("--appraise {kv:?}: want SECTION.KNOB=VALUE"))?;
+        let (section, knob) = path
+            .split_once('.')
+            .ok_or_else(|| format!("--appraise {kv:?}: want SECTION.KNOB=VALUE"))?;
+        if !matches!(section, "sev_snp" | "tdx" | "tpm") || knob.is_empty() {
+            return Err(format!(
+                "--appraise {kv:?}: SECTION is one of sev_snp, tdx, tpm"
+            ));
+        }
+        let v = cmcp_verify::json::parse(value.as_bytes())
+            .unwrap_or_else(|_| Value::String(value.to_owned()));
+        let mut sec = match doc.remove(section) {
+            Some(Value::Object(o)) => o,
+            Some(_) => return Err(format!("--policy: section {section} must be an object")),
+            None => Object::new(),
+        };
+        sec.insert(knob, v);
+        doc.insert(section, Value::Object(sec));
+    }
+    Ok(Value::Object(doc))
+}
+
 impl CommonArgs {
     /// Flags that only mean something for a claim; the `evidence` command refuses them.
     pub fn claim_only_flags(&self) -> Vec<&'static str> {
@@ -167,6 +218,12 @@ impl CommonArgs {
         }
         if self.max_age != 86_400 {
             v.push("--max-age");
+        }
+        if self.agent_manifest.is_some() {
+            v.push("--agent-manifest");
+        }
+        if !self.manifest_key.is_empty() {
+            v.push("--manifest-key");
         }
         v
     }
@@ -284,6 +341,27 @@ impl CommonArgs {
             }
             o.appraisal = Some(v);
         }
+        if !self.appraise.is_empty() {
+            o.appraisal = Some(apply_knobs(o.appraisal.take(), &self.appraise)?);
+        }
+        for kv in &self.manifest_key {
+            let (id, key) = kv
+                .split_once('=')
+                .ok_or_else(|| "--manifest-key must be KEYID=HEX".to_owned())?;
+            let key = hex32("--manifest-key", key, false)?;
+            let well_formed =
+                id.len() == 64 && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+            if !well_formed {
+                return Err(format!(
+                    "--manifest-key: KEYID must be 64 lowercase hex digits (SHA-256 of the key), got {id:?}"
+                ));
+            }
+            o.manifest_keys.insert(id.to_owned(), key);
+        }
+        if let Some(p) = &self.agent_manifest {
+            o.agent_manifest = Some(read(p)?);
+        }
+        o.allow_dev_subject = self.allow_dev_subject;
         let mut add = |name: &str, p: &Path| -> Result<(), String> {
             let bytes = read(p)?;
             o.platform_inputs

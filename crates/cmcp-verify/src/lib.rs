@@ -118,7 +118,13 @@ impl Verifier {
     ) -> VerificationResult {
         let check = verify_claim_bytes(claim, opts, &self.platform_refs());
         let mut ledger = check.ledger;
+        if let (Some(m), Some(c)) = (&opts.agent_manifest, &check.claim) {
+            bind_agent_manifest(m, c, opts, &mut ledger);
+        }
         let mut required: Vec<&str> = cmcp_claim::REQUIRED_FIELDS.to_vec();
+        if opts.agent_manifest.is_some() {
+            required.push("agent_manifest.binding");
+        }
         let mut summary = None;
         if let Some(b) = bundle {
             let problem = claim_problem(check.claim.is_some(), check.verified_key.is_some());
@@ -249,6 +255,49 @@ fn single_input<'a>(opts: &'a VerifyOptions, name: &str) -> Result<Option<&'a [u
         [] => Ok(None),
         [one] => Ok(Some(one.as_slice())),
         _ => Err(ConfigError(format!("{name}: give it at most once"))),
+    }
+}
+
+/// The Agent Manifest check: the signed manifest (JSON or COSE) must bind
+/// exactly the identity, policy and catalog the claim's `gateway.agent_identity`
+/// asserts, under a pinned issuer key.
+fn bind_agent_manifest(
+    manifest: &[u8],
+    claim: &cmcp_claim::Claim,
+    opts: &VerifyOptions,
+    ledger: &mut Ledger,
+) {
+    const F: &str = "agent_manifest.binding";
+    let mut fail = |why: String| {
+        ledger.failed(F, FailureCode::AgentManifestMismatch, why.clone());
+        ledger.detail("agent_manifest", why);
+    };
+    let Some(identity) = &claim.gateway.agent_identity else {
+        return fail("claim has no gateway.agent_identity binding".into());
+    };
+    if opts.manifest_keys.is_empty() {
+        return fail("no trusted Agent Manifest issuer keys provided (--manifest-key)".into());
+    }
+    let input = match cmcp_receipt::manifest::ManifestInput::from_file_bytes(manifest) {
+        Ok(i) => i,
+        Err(e) => return fail(format!("Agent Manifest is not acceptable JSON: {e}")),
+    };
+    match cmcp_receipt::manifest::bind_manifest_with(
+        &input,
+        &opts.manifest_keys,
+        identity,
+        &claim.trace.policy.bundle_hash,
+        &claim.gateway.catalog_hash,
+        opts.now,
+        cmcp_receipt::manifest::BindOptions {
+            allow_dev_subject: opts.allow_dev_subject,
+        },
+    ) {
+        Ok(_) => ledger.verified(
+            F,
+            "the signed Agent Manifest binds the claim's agent identity, policy and catalog",
+        ),
+        Err(e) => fail(e.to_string()),
     }
 }
 
