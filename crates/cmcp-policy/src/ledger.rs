@@ -76,11 +76,14 @@ pub enum FailureCode {
     HardwareAttestationFailed,
     /// The platform is not one this verifier knows.
     UnsupportedProvider,
+    /// A receipt (execution evidence, embodied action, kill-switch refusal,
+    /// TRACE action receipt) failed a check.
+    ReceiptInvalid,
 }
 
 impl FailureCode {
     /// All codes in precedence order.
-    pub const ALL: [FailureCode; 13] = [
+    pub const ALL: [FailureCode; 14] = [
         FailureCode::ClaimMalformed,
         FailureCode::PublicKeyNotBound,
         FailureCode::SignatureInvalid,
@@ -94,6 +97,7 @@ impl FailureCode {
         FailureCode::MeasurementNotBound,
         FailureCode::HardwareAttestationFailed,
         FailureCode::UnsupportedProvider,
+        FailureCode::ReceiptInvalid,
     ];
 
     /// The wire name, as the reference spells it.
@@ -112,6 +116,7 @@ impl FailureCode {
             FailureCode::MeasurementNotBound => "MEASUREMENT_NOT_BOUND",
             FailureCode::HardwareAttestationFailed => "HARDWARE_ATTESTATION_FAILED",
             FailureCode::UnsupportedProvider => "UNSUPPORTED_PROVIDER",
+            FailureCode::ReceiptInvalid => "RECEIPT_INVALID",
         }
     }
 

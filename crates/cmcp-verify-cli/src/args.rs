@@ -46,6 +46,40 @@ pub enum Command {
         #[command(flatten)]
         common: CommonArgs,
     },
+    /// Verify one receipt: execution evidence, an embodied action, a
+    /// kill-switch refusal, or a TRACE action receipt document.
+    Receipt {
+        /// Which receipt kind.
+        #[arg(long, value_enum)]
+        kind: ReceiptKind,
+        /// The receipt (kill-switch: the refusal receipt; action: the TRACE
+        /// action-receipt document).
+        #[arg(long)]
+        receipt: Option<PathBuf>,
+        /// The audit entry carrying `external_execution_evidence` (execution, embodied).
+        #[arg(long)]
+        entry: Option<PathBuf>,
+        /// The detached action payload (embodied).
+        #[arg(long)]
+        payload: Option<PathBuf>,
+        /// The TRACE claim (kill-switch: required; embodied: optional cross-checks).
+        #[arg(long)]
+        claim: Option<PathBuf>,
+        /// Pinned controller key for embodied receipts: KEYID=HEX (repeatable).
+        #[arg(long)]
+        controller_key: Vec<String>,
+        /// Embodied: fail when no authenticated controller receipt is present.
+        #[arg(long)]
+        require_receipt: bool,
+        /// Embodied: refuse same-party (gateway self-report) receipts.
+        #[arg(long)]
+        refuse_self_report: bool,
+        /// Embodied: maximum controller receipt age in seconds.
+        #[arg(long, default_value_t = 300)]
+        max_receipt_age: i64,
+        #[command(flatten)]
+        common: CommonArgs,
+    },
     /// Verify one platform's evidence alone.
     Evidence {
         /// Platform (amd-sev-snp, azure-cvm-sev-snp, intel-tdx, tpm2).
@@ -61,6 +95,36 @@ pub enum Command {
         #[command(flatten)]
         common: CommonArgs,
     },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReceiptKind {
+    /// `external_execution_evidence` in an audit entry.
+    Execution,
+    /// `cmcp.embodied_action_evidence.v0`.
+    Embodied,
+    /// `cmcp.kill-switch.refusal/v1`.
+    KillSwitch,
+    /// `trace.action_receipt.conformance.v0` document.
+    Action,
+}
+
+/// Parses `KEYID=HEX` where KEYID is 64 lowercase hex digits and HEX a raw 32-byte key.
+pub fn key_pair(flag: &str, kv: &str) -> Result<(String, [u8; 32]), String> {
+    let (id, key) = kv
+        .split_once('=')
+        .ok_or_else(|| format!("{flag} must be KEYID=HEX"))?;
+    let well_formed = id.len() == 64 && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+    if !well_formed {
+        return Err(format!(
+            "{flag}: KEYID must be 64 lowercase hex digits (SHA-256 of the key), got {id:?}"
+        ));
+    }
+    let key = hex_decode(key)
+        .ok()
+        .and_then(|b| <[u8; 32]>::try_from(b).ok())
+        .ok_or_else(|| format!("{flag} key must be 32 bytes of hex"))?;
+    Ok((id.to_owned(), key))
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

@@ -19,7 +19,7 @@
 //! all verified (an empty batch is 0).
 
 use cmcp_verify::{Status, Verifier, VerifyOptions, output};
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, IsTerminal, Read, Write};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
@@ -36,6 +36,60 @@ enum LineResult {
 
 fn read_capped(path: &str) -> Result<Vec<u8>, String> {
     crate::read_file(std::path::Path::new(path))
+}
+
+/// Largest bundle read (a regular file over it is refused before reading;
+/// a pipe or device stops with a read error, a malformed bundle, when it
+/// passes the cap).
+const MAX_BUNDLE_FILE: u64 = 1 << 30;
+
+/// A bundle file opened for streaming, capped at [`MAX_BUNDLE_FILE`].
+pub(crate) struct BundleFile {
+    file: std::fs::File,
+    left: u64,
+}
+
+impl Read for BundleFile {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.left == 0 {
+            // One byte past the cap tells a capped stream from its end.
+            let mut probe = [0u8; 1];
+            return match self.file.read(&mut probe)? {
+                0 => Ok(0),
+                _ => Err(std::io::Error::other(format!(
+                    "bundle is over the {MAX_BUNDLE_FILE}-byte input cap"
+                ))),
+            };
+        }
+        let room = usize::try_from(self.left)
+            .unwrap_or(usize::MAX)
+            .min(buf.len());
+        let n = self.file.read(buf.get_mut(..room).unwrap_or(&mut []))?;
+        self.left -= n as u64;
+        Ok(n)
+    }
+}
+
+/// Opens a bundle for streaming verification (never read whole).
+pub(crate) fn open_bundle(path: &std::path::Path) -> Result<BundleFile, String> {
+    let file =
+        std::fs::File::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    match file.metadata() {
+        Ok(m) if m.is_dir() => {
+            return Err(format!("cannot read {}: it is a directory", path.display()));
+        }
+        Ok(m) if m.is_file() && m.len() > MAX_BUNDLE_FILE => {
+            return Err(format!(
+                "{} is over the {MAX_BUNDLE_FILE}-byte input cap",
+                path.display()
+            ));
+        }
+        _ => {}
+    }
+    Ok(BundleFile {
+        file,
+        left: MAX_BUNDLE_FILE,
+    })
 }
 
 fn verify_line(n: usize, line: &[u8], verifier: &Verifier, opts: &VerifyOptions) -> LineResult {
@@ -70,11 +124,15 @@ fn verify_line(n: usize, line: &[u8], verifier: &Verifier, opts: &VerifyOptions)
                 Ok(b) => b,
                 Err(e) => return err(e),
             };
-            let bundle_bytes = match bundle.as_deref().map(read_capped).transpose() {
+            let bundle_file = match bundle
+                .as_deref()
+                .map(|b| open_bundle(std::path::Path::new(b)))
+                .transpose()
+            {
                 Ok(b) => b,
                 Err(e) => return err(e),
             };
-            verifier.verify_claim(&claim_bytes, bundle_bytes.as_deref(), opts)
+            verifier.verify_claim_reader(&claim_bytes, bundle_file, opts)
         }
         None => {
             if !matches!(parsed, Ok(ref v) if v.as_object().is_some()) && parsed.is_ok() {

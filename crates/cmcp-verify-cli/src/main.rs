@@ -106,8 +106,9 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             let opts = common.options(read_file)?;
             let verifier = verifier(&opts)?;
             let claim_bytes = read_claim(&claim)?;
-            let bundle_bytes = bundle.as_deref().map(read_file).transpose()?;
-            let r = verifier.verify_claim(&claim_bytes, bundle_bytes.as_deref(), &opts);
+            // Streamed, never read whole: memory does not grow with entries.
+            let bundle_file = bundle.as_deref().map(batch::open_bundle).transpose()?;
+            let r = verifier.verify_claim_reader(&claim_bytes, bundle_file, &opts);
             Ok(emit(&r, common.format))
         }
         Command::Bundle {
@@ -117,9 +118,9 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         } => {
             let opts = common.options(read_file)?;
             let verifier = verifier(&opts)?;
-            let bundle_bytes = read_file(&bundle)?;
+            let bundle_file = batch::open_bundle(&bundle)?;
             let claim_bytes = claim.as_deref().map(read_claim).transpose()?;
-            let r = verifier.verify_bundle(&bundle_bytes, claim_bytes.as_deref(), &opts);
+            let r = verifier.verify_bundle_reader(bundle_file, claim_bytes.as_deref(), &opts);
             Ok(emit(&r, common.format))
         }
         Command::Batch { input, common } => {
@@ -136,6 +137,75 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 )),
             };
             Ok(ExitCode::from(batch::run(reader, &verifier, &opts)?))
+        }
+        Command::Receipt {
+            kind,
+            receipt,
+            entry,
+            payload,
+            claim,
+            controller_key,
+            require_receipt,
+            refuse_self_report,
+            max_receipt_age,
+            common,
+        } => {
+            use cmcp_verify::receipts::{ReceiptInput, verify_receipt};
+            let opts = common.options(read_file)?;
+            let json = |flag: &str,
+                        p: &Option<std::path::PathBuf>|
+             -> Result<cmcp_verify::json::Value, String> {
+                let p = p.as_ref().ok_or_else(|| format!("--kind needs {flag}"))?;
+                let b = read_file(p)?;
+                cmcp_verify::json::parse(&b).map_err(|e| format!("{flag} {}: {e}", p.display()))
+            };
+            let r = match kind {
+                args::ReceiptKind::Execution => {
+                    let e = json("--entry", &entry)?;
+                    verify_receipt(ReceiptInput::Execution { entry: &e }, &opts)
+                }
+                args::ReceiptKind::Embodied => {
+                    let e = json("--entry", &entry)?;
+                    let pl = json("--payload", &payload)?;
+                    let c = claim
+                        .as_ref()
+                        .map(|_| json("--claim", &claim))
+                        .transpose()?;
+                    let mut policy = cmcp_verify::receipt::embodied::EmbodiedPolicy::new(opts.now);
+                    policy.require_receipt = require_receipt;
+                    policy.refuse_self_report = refuse_self_report;
+                    policy.max_receipt_age_seconds = max_receipt_age;
+                    for kv in &controller_key {
+                        let (id, key) = args::key_pair("--controller-key", kv)?;
+                        policy.controller_keys.insert(id, key);
+                    }
+                    verify_receipt(
+                        ReceiptInput::Embodied {
+                            entry: &e,
+                            payload: &pl,
+                            claim: c.as_ref(),
+                            policy: &policy,
+                        },
+                        &opts,
+                    )
+                }
+                args::ReceiptKind::KillSwitch => {
+                    let rc = json("--receipt", &receipt)?;
+                    let c = json("--claim", &claim)?;
+                    verify_receipt(
+                        ReceiptInput::KillSwitch {
+                            receipt: &rc,
+                            claim: &c,
+                        },
+                        &opts,
+                    )
+                }
+                args::ReceiptKind::Action => {
+                    let d = json("--receipt", &receipt)?;
+                    verify_receipt(ReceiptInput::Action { document: &d }, &opts)
+                }
+            };
+            Ok(emit(&r, common.format))
         }
         Command::Evidence {
             platform,

@@ -13,6 +13,7 @@
 //! ```
 
 pub mod output;
+pub mod receipts;
 
 pub use cmcp_chain as chain;
 pub use cmcp_claim as claim;
@@ -26,7 +27,7 @@ pub use cmcp_policy::{
     VerifyOptions, decide,
 };
 
-use cmcp_chain::{BundleContext, verify_bundle_bytes};
+use cmcp_chain::{BundleContext, verify_bundle_reader};
 use cmcp_claim::verify_claim_bytes;
 
 /// A relying-party policy that cannot be used.
@@ -116,6 +117,27 @@ impl Verifier {
         bundle: Option<&[u8]>,
         opts: &VerifyOptions,
     ) -> VerificationResult {
+        self.verify_claim_reader(claim, bundle, opts)
+    }
+
+    /// [`Verifier::verify_claim`] with the bundle read from any reader in
+    /// one pass, in memory independent of its number of entries (each entry
+    /// is capped at [`chain::MAX_ENTRY_BYTES`]; the reader caps the whole).
+    ///
+    /// ```
+    /// use cmcp_verify::{Verifier, VerifyOptions, Timestamp, Status};
+    /// let opts = VerifyOptions::at(Timestamp::parse_rfc3339("2026-12-01T00:00:00Z").unwrap());
+    /// let bundle = std::io::Cursor::new(br#"{"entries":[]}"#.to_vec());
+    /// let r = Verifier::new().verify_claim_reader(b"{}", Some(bundle), &opts);
+    /// assert_eq!(r.status, Status::Unverified);
+    /// assert_eq!(r.bundle.unwrap().failures[0].code, "BUNDLE_EMPTY");
+    /// ```
+    pub fn verify_claim_reader<R: std::io::Read>(
+        &self,
+        claim: &[u8],
+        bundle: Option<R>,
+        opts: &VerifyOptions,
+    ) -> VerificationResult {
         let check = verify_claim_bytes(claim, opts, &self.platform_refs());
         let mut ledger = check.ledger;
         if let (Some(m), Some(c)) = (&opts.agent_manifest, &check.claim) {
@@ -134,7 +156,7 @@ impl Verifier {
                 claim_problem: problem,
                 evidence_keys: evidence_keys(opts),
             };
-            let report = verify_bundle_bytes(b, ctx);
+            let report = verify_bundle_reader(b, ctx);
             ledger.extend(report.ledger);
             required.extend_from_slice(cmcp_chain::REQUIRED_FIELDS);
             summary = Some(report.summary);
@@ -158,6 +180,24 @@ impl Verifier {
         claim: Option<&[u8]>,
         opts: &VerifyOptions,
     ) -> VerificationResult {
+        self.verify_bundle_reader(bundle, claim, opts)
+    }
+
+    /// [`Verifier::verify_bundle`] with the bundle read from any reader in
+    /// one pass, in memory independent of its number of entries.
+    ///
+    /// ```
+    /// use cmcp_verify::{Verifier, VerifyOptions, Timestamp, Status};
+    /// let opts = VerifyOptions::at(Timestamp::parse_rfc3339("2026-12-01T00:00:00Z").unwrap());
+    /// let r = Verifier::new().verify_bundle_reader(&b"[]"[..], None, &opts);
+    /// assert_eq!(r.status, Status::Unverified);
+    /// ```
+    pub fn verify_bundle_reader<R: std::io::Read>(
+        &self,
+        bundle: R,
+        claim: Option<&[u8]>,
+        opts: &VerifyOptions,
+    ) -> VerificationResult {
         let check = claim.map(|c| verify_claim_bytes(c, opts, &self.platform_refs()));
         let problem = check
             .as_ref()
@@ -168,7 +208,7 @@ impl Verifier {
             claim_problem: problem,
             evidence_keys: evidence_keys(opts),
         };
-        let report = verify_bundle_bytes(bundle, ctx);
+        let report = verify_bundle_reader(bundle, ctx);
         let mut ledger = report.ledger;
         // The bundle is only as trustworthy as the claim whose key signed it.
         const CLAIM: &str = "audit_bundle.claim";

@@ -1,0 +1,176 @@
+//! Receipt verification through the façade: one result type for every
+//! receipt kind, recorded in the shared ledger.
+
+use crate::{FailureCode, Ledger, VerificationResult, VerifyOptions, decide};
+use cmcp_json::Value;
+use cmcp_receipt::embodied::{EmbodiedPolicy, ReceiptState};
+
+/// A receipt to check, with what it must be checked against.
+#[derive(Clone, Copy, Debug)]
+pub enum ReceiptInput<'a> {
+    /// An audit entry carrying `external_execution_evidence`; issuer keys
+    /// come from `VerifyOptions::evidence_keys`.
+    Execution {
+        /// The audit entry.
+        entry: &'a Value,
+    },
+    /// An embodied action: the audit entry, its detached payload and,
+    /// optionally, the TRACE claim it belongs to.
+    Embodied {
+        /// The audit entry.
+        entry: &'a Value,
+        /// The detached action payload.
+        payload: &'a Value,
+        /// The claim, for the policy/catalog/agent cross-checks.
+        claim: Option<&'a Value>,
+        /// Controller keys, freshness window and receipt requirements.
+        policy: &'a EmbodiedPolicy,
+    },
+    /// A kill-switch refusal receipt and the claim of the refused session.
+    KillSwitch {
+        /// The receipt.
+        receipt: &'a Value,
+        /// The claim.
+        claim: &'a Value,
+    },
+    /// A TRACE action receipt document (`trace.action_receipt.conformance.v0`:
+    /// context, action, receipts and pinned issuer keys in one object).
+    Action {
+        /// The document.
+        document: &'a Value,
+    },
+}
+
+const F: &str = "receipt";
+
+fn result(ledger: Ledger) -> VerificationResult {
+    let (status, failure_reason) = decide(&ledger, &[F]);
+    VerificationResult {
+        status,
+        failure_reason,
+        ledger,
+        attestation_age_seconds: -1,
+        is_attestation_fresh: false,
+        bundle: None,
+    }
+}
+
+/// Checks one receipt. `verified` when the receipt is authentic under a
+/// pinned key, fresh, and bound to exactly what it names.
+///
+/// ```
+/// use cmcp_verify::receipts::{verify_receipt, ReceiptInput};
+/// use cmcp_verify::{Status, Timestamp, VerifyOptions};
+/// let entry = cmcp_json::parse(br#"{"call_id":"c1","external_execution_evidence":{}}"#).unwrap();
+/// let opts = VerifyOptions::at(Timestamp::from_unix(1_800_000_000));
+/// let r = verify_receipt(ReceiptInput::Execution { entry: &entry }, &opts);
+/// assert_eq!(r.status, Status::Unverified);
+/// assert_eq!(r.failure_reason.unwrap().as_str(), "RECEIPT_INVALID");
+/// ```
+pub fn verify_receipt(input: ReceiptInput<'_>, opts: &VerifyOptions) -> VerificationResult {
+    let mut l = Ledger::new();
+    match input {
+        ReceiptInput::Execution { entry } => {
+            let ev = entry.get("external_execution_evidence");
+            let call_id = entry.get("call_id").and_then(Value::as_str);
+            match ev {
+                None | Some(Value::Null) => l.failed(
+                    F,
+                    FailureCode::ReceiptInvalid,
+                    "audit entry carries no external_execution_evidence",
+                ),
+                Some(_) if opts.evidence_keys.is_empty() => l.not_established(
+                    F,
+                    "no issuer key pinned (--evidence-key): the receipt cannot be authenticated",
+                ),
+                Some(ev) => {
+                    match cmcp_receipt::external::verify(ev, call_id, &opts.evidence_keys) {
+                        Ok(()) => l.verified(
+                            F,
+                            "receipt verifies under a pinned issuer key and names this call",
+                        ),
+                        Err(e) => {
+                            l.detail("receipt_error", e.code());
+                            l.failed(F, FailureCode::ReceiptInvalid, e.to_string());
+                        }
+                    }
+                }
+            }
+        }
+        ReceiptInput::Embodied {
+            entry,
+            payload,
+            claim,
+            policy,
+        } => {
+            let r = cmcp_receipt::embodied::verify(entry, payload, claim, policy);
+            l.detail("receipt_state", r.receipt_state.as_str());
+            if !r.warnings.is_empty() {
+                let w: Vec<String> = r.warnings.iter().map(|w| w.to_string()).collect();
+                l.detail("warnings", w.join("; "));
+            }
+            if !r.failures.is_empty() {
+                l.detail("receipt_error", r.failure_codes().join(","));
+                let why: Vec<String> = r.failures.iter().map(|f| f.to_string()).collect();
+                l.failed(F, FailureCode::ReceiptInvalid, why.join("; "));
+            } else {
+                match r.receipt_state {
+                    ReceiptState::Accepted | ReceiptState::Rejected => l.verified(
+                        F,
+                        format!("controller receipt authenticated: {}", r.receipt_state),
+                    ),
+                    other => l.not_established(
+                        F,
+                        format!(
+                            "action evidence is consistent, but the controller receipt is {other}"
+                        ),
+                    ),
+                }
+            }
+        }
+        ReceiptInput::KillSwitch { receipt, claim } => {
+            let r = cmcp_receipt::kill_switch::verify(receipt, claim);
+            for (k, v) in [
+                ("agent_id", &r.agent_id),
+                ("session_id", &r.session_id),
+                ("refused_at", &r.refused_at),
+            ] {
+                if let Some(v) = v {
+                    l.detail(k, v.clone());
+                }
+            }
+            if r.valid {
+                l.verified(F, "refusal receipt is signed by the claim's key and bound to its claim and session");
+            } else {
+                let codes: Vec<&str> = r.errors.iter().map(|e| e.code()).collect();
+                l.detail("receipt_error", codes.join(","));
+                let why: Vec<String> = r.errors.iter().map(|e| e.to_string()).collect();
+                l.failed(F, FailureCode::ReceiptInvalid, why.join("; "));
+            }
+        }
+        ReceiptInput::Action { document } => match cmcp_receipt::trace_action::run_vector(document)
+        {
+            Err(e) => l.failed(F, FailureCode::ReceiptInvalid, e.to_string()),
+            Ok(o) => {
+                l.detail("receipt_status", o.status.clone());
+                l.detail("controller_outcome", o.controller_outcome.clone());
+                if !o.warnings.is_empty() {
+                    l.detail("warnings", o.warnings.join(","));
+                }
+                if o.status.starts_with("receipt_valid") {
+                    l.verified(F, format!("action receipt valid: {}", o.controller_outcome));
+                } else if o.status == "receipt_unverified" {
+                    l.not_established(F, "action receipt issuer key is not pinned");
+                } else {
+                    l.detail("receipt_error", o.failures.join(","));
+                    l.failed(
+                        F,
+                        FailureCode::ReceiptInvalid,
+                        format!("{}: {}", o.status, o.failures.join(", ")),
+                    );
+                }
+            }
+        },
+    }
+    result(l)
+}
