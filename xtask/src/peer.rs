@@ -1,6 +1,6 @@
 //! Adapters for peer suites read in place from `../shared/fixtures/trace-spec/`:
 //! the TRACE canonicalization-boundary vectors (run now against RFC 8785) and
-//! the TRACE action-receipt vectors (pending until a receipt verifier exists).
+//! the TRACE action-receipt vectors, each through the receipt verifier.
 
 use crate::run::Row;
 use crate::vector::fixtures_dir;
@@ -30,7 +30,11 @@ fn files(dir: &Path) -> Vec<PathBuf> {
 
 fn id_for(prefix: &str, p: &Path) -> String {
     let stem = p.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-    let num = stem.split('-').next().unwrap_or(stem);
+    // "01-name" → "01"; "AM-VEC-COSE-001" → "001" (the part that is a number).
+    let num = stem
+        .split('-')
+        .find(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        .unwrap_or(stem);
     format!("{prefix}-{num}")
 }
 
@@ -105,6 +109,79 @@ pub fn check_canon(doc: &Value) -> Result<(), String> {
     Ok(())
 }
 
+/// Runs one TRACE action-receipt vector through the receipt verifier and
+/// compares status, controller outcome, failure and warning codes with the
+/// vector's own `expected` block.
+pub fn check_action_receipt(doc: &Value) -> Result<(), String> {
+    let got = cmcp_verify::receipt::trace_action::run_vector(doc).map_err(|e| e.to_string())?;
+    let exp = doc.get("expected").ok_or("vector has no expected block")?;
+    let text = |k: &str| exp.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
+    let list = |k: &str| -> Vec<String> {
+        exp.get(k)
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let checks = [
+        ("status", vec![text("status")], vec![got.status.clone()]),
+        (
+            "controller_outcome",
+            vec![text("controller_outcome")],
+            vec![got.controller_outcome.clone()],
+        ),
+        ("failures", list("failures"), got.failures.clone()),
+        ("warnings", list("warnings"), got.warnings.clone()),
+    ];
+    for (name, want, have) in checks {
+        if want != have {
+            return Err(format!("{name}: expected {want:?}, got {have:?}"));
+        }
+    }
+    Ok(())
+}
+
+/// Runs one Agent Manifest COSE vector and compares result, signature
+/// verdict and manifest hash with its `expected` block.
+pub fn check_cose(doc: &Value) -> Result<(), String> {
+    let now =
+        cmcp_verify::Timestamp::parse_rfc3339(crate::generate::NOW).map_err(|e| e.to_string())?;
+    let got =
+        cmcp_verify::receipt::manifest::run_cose_vector(doc, now).map_err(|e| e.to_string())?;
+    let exp = doc.get("expected").ok_or("vector has no expected block")?;
+    let want_result = exp.get("result").and_then(Value::as_str).unwrap_or("");
+    if got.result != want_result {
+        return Err(format!(
+            "result: expected {want_result}, got {}",
+            got.result
+        ));
+    }
+    if let Some(sv) = exp.get("signature_verified").and_then(Value::as_bool)
+        && sv != got.signature_verified
+    {
+        return Err(format!(
+            "signature_verified: expected {sv}, got {}",
+            got.signature_verified
+        ));
+    }
+    if let Some(h) = exp
+        .get("cose")
+        .and_then(|c| c.get("manifest_hash"))
+        .and_then(Value::as_str)
+        && got.manifest_hash.as_deref() != Some(h)
+    {
+        return Err(format!(
+            "manifest_hash: expected {h}, got {:?}",
+            got.manifest_hash
+        ));
+    }
+    Ok(())
+}
+
 /// Runs both peer suites; each row comes with its tags.
 pub fn run_peer_suites(root: &Path) -> Vec<(Row, Vec<String>)> {
     let base = fixtures_dir(root).join("trace-spec");
@@ -138,6 +215,31 @@ pub fn run_peer_suites(root: &Path) -> Vec<(Row, Vec<String>)> {
             "trace-canonicalization",
         ));
     }
+    let cose = fixtures_dir(root).join("agent-manifest").join("cose");
+    if cose.is_dir() {
+        for f in files(&cose) {
+            let id = id_for("AM-COSE", &f);
+            let res = std::fs::read(&f)
+                .map_err(|e| e.to_string())
+                .and_then(|b| parse(&b).map_err(|e| format!("not strict JSON: {e}")))
+                .and_then(|d| check_cose(&d));
+            let (outcome, note) = match res {
+                Ok(()) => ("pass", String::new()),
+                Err(e) => ("fail", e),
+            };
+            out.push((
+                Row {
+                    id,
+                    outcome,
+                    note,
+                    suite: "agent-manifest-cose",
+                },
+                vec!["peer".into(), "manifest".into(), "cose".into()],
+            ));
+        }
+    } else {
+        out.extend(skipped("AM-COSE", 10, "agent-manifest-cose"));
+    }
     let ar = base.join("action-receipts");
     if ar.is_dir() {
         for f in files(&ar) {
@@ -147,16 +249,14 @@ pub fn run_peer_suites(root: &Path) -> Vec<(Row, Vec<String>)> {
                 .and_then(|b| parse(&b).map_err(|e| format!("not strict JSON: {e}")));
             let row = match res {
                 Ok(d) => {
-                    let status = d
-                        .get("expected")
-                        .and_then(|e| e.get("status"))
-                        .and_then(Value::as_str)
-                        .unwrap_or("?")
-                        .to_owned();
+                    let (outcome, note) = match check_action_receipt(&d) {
+                        Ok(()) => ("pass", String::new()),
+                        Err(e) => ("fail", e),
+                    };
                     Row {
                         id,
-                        outcome: "pending",
-                        note: format!("no action-receipt verifier yet (expects {status})"),
+                        outcome,
+                        note,
                         suite: "trace-action-receipts",
                     }
                 }

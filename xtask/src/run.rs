@@ -2,7 +2,10 @@
 //! compares the result with the vector's expectation.
 
 use crate::jsonx::{compact, get, int, obj, s, strs};
-use crate::vector::{Vector, cli_option_args, facade_options, fixture_absent, load_all, resolve};
+use crate::vector::{
+    Vector, assemble_evidence, blobs_json, cli_option_args, facade_options, fixture_absent,
+    load_all, resolve,
+};
 use cmcp_verify::json::encoding::{b64u_decode, hex_decode};
 use cmcp_verify::json::{Value, parse};
 use cmcp_verify::{EvidenceInput, Verifier, output};
@@ -54,7 +57,7 @@ fn read_input(root: &Path, v: &Vector, name: &str) -> Result<Option<Vec<u8>>, St
     }
 }
 
-type Blobs = [Option<Vec<u8>>; 4];
+use crate::vector::Blobs;
 
 fn evidence_blobs(bytes: &[u8]) -> Result<Blobs, String> {
     if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
@@ -123,18 +126,29 @@ pub fn run_facade(root: &Path, v: &Vector) -> Actual {
                 Ok(n) if n.len() == 64 || (platform == "tpm2" && n.len() == 32) => n,
                 _ => return usage_error("--nonce must be 64 bytes of hex".into()),
             };
-            let bytes = match read_input(root, v, "evidence") {
-                Ok(Some(b)) => b,
-                Ok(None) => return usage_error("evidence vector without inputs.evidence".into()),
-                Err(e) => return usage_error(e),
+            let blobs = match assemble_evidence(root, v) {
+                Ok(Some(b)) => Ok(b),
+                Ok(None) => match read_input(root, v, "evidence") {
+                    Ok(Some(b)) => evidence_blobs(&b),
+                    Ok(None) => Err("evidence vector without inputs.evidence".into()),
+                    Err(e) => Err(e),
+                },
+                Err(e) => Err(e),
             };
-            let [raw, qsig, chain, ek] = match evidence_blobs(&bytes) {
+            let [raw, qsig, chain, ek] = match blobs {
                 Ok(b) => b,
                 Err(e) => return usage_error(e),
             };
+            // As the CLI does: the one expected launch measurement is the
+            // measurement compared with the hardware's.
+            let expected = opts
+                .launch_measurements
+                .as_ref()
+                .and_then(|m| m.first())
+                .map(ToString::to_string);
             let input = EvidenceInput {
                 platform: &platform,
-                claimed_measurement: None,
+                claimed_measurement: expected.as_deref(),
                 nonce: Some(&nonce),
                 key_thumbprint: None,
                 raw_evidence: raw.as_deref(),
@@ -209,7 +223,22 @@ pub fn cli_args(root: &Path, v: &Vector) -> Vec<String> {
                 "--platform".to_owned(),
                 v.input("platform").unwrap_or_default(),
             ]);
-            a.extend(["--evidence".to_owned(), p("evidence").unwrap_or_default()]);
+            let ev = match assemble_evidence(root, v) {
+                Ok(Some(b)) => {
+                    // Assembled from named files at run time: written under target/.
+                    let dir = root.join("target/conformance/evidence");
+                    let path = dir.join(format!("{}.json", v.id));
+                    let written = std::fs::create_dir_all(&dir)
+                        .and_then(|()| std::fs::write(&path, blobs_json(&b)));
+                    match written {
+                        Ok(()) => path.display().to_string(),
+                        Err(e) => format!("(cannot write {}: {e})", path.display()),
+                    }
+                }
+                Ok(None) => p("evidence").unwrap_or_default(),
+                Err(e) => format!("(evidence not assembled: {e})"),
+            };
+            a.extend(["--evidence".to_owned(), ev]);
             a.extend(["--nonce".to_owned(), v.input("nonce").unwrap_or_default()]);
         }
         _ => {}

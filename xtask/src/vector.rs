@@ -91,13 +91,21 @@ pub fn named_paths(v: &Vector) -> Vec<String> {
             out.extend(a.iter().filter_map(Value::as_str).map(str::to_owned));
         }
     }
-    for k in ["policy", "trust_store", "collateral", "pcrs", "event_log"] {
+    for k in [
+        "policy",
+        "trust_store",
+        "collateral",
+        "pcrs",
+        "event_log",
+        "crl",
+    ] {
         if let Some(p) = v.opt(k).and_then(Value::as_str)
             && p != "builtin"
         {
             out.push(p.to_owned());
         }
     }
+    out.extend(assembled_evidence_paths(v));
     out
 }
 
@@ -266,7 +274,7 @@ pub fn facade_options(root: &Path, v: &Vector) -> Result<VerifyOptions, String> 
             .as_object()
             .ok_or("--policy: the policy file must be a JSON object")?;
         for (k, _) in po.iter() {
-            if !matches!(k, "sev_snp" | "tdx" | "tpm") {
+            if !matches!(k, "sev_snp" | "azure_cvm" | "tdx" | "tpm") {
                 return Err(format!("--policy: unknown section {k:?}"));
             }
         }
@@ -276,6 +284,7 @@ pub fn facade_options(root: &Path, v: &Vector) -> Result<VerifyOptions, String> 
         ("collateral", "tdx_collateral"),
         ("pcrs", "tpm_pcrs"),
         ("event_log", "tpm_event_log"),
+        ("crl", "snp_crl"),
     ] {
         if let Some(p) = v.opt(k).and_then(Value::as_str) {
             let bytes = read(root, v, p)?;
@@ -342,10 +351,266 @@ pub fn cli_option_args(root: &Path, v: &Vector) -> Vec<String> {
         ("collateral", "collateral"),
         ("pcrs", "pcrs"),
         ("event_log", "event-log"),
+        ("crl", "crl"),
     ] {
         if let Some(p) = v.opt(k).and_then(Value::as_str) {
             flag(f, path(p));
         }
     }
     a
+}
+
+/// The evidence blobs of an `evidence` vector, in the order
+/// `raw_evidence`, `quote_signature`, `cert_chain`, `ek_cert_chain`.
+pub type Blobs = [Option<Vec<u8>>; 4];
+
+const EVIDENCE_MEMBERS: [&str; 4] = [
+    "raw_evidence",
+    "quote_signature",
+    "cert_chain",
+    "ek_cert_chain",
+];
+
+/// Every path named inside an assembled `inputs.evidence` object.
+fn evidence_paths(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::String(p) => out.push(p.clone()),
+        Value::Array(a) => a.iter().for_each(|x| evidence_paths(x, out)),
+        Value::Object(o) => o.iter().for_each(|(_, x)| evidence_paths(x, out)),
+        _ => {}
+    }
+}
+
+/// The paths of an assembled evidence object (empty when `inputs.evidence` is a path).
+pub fn assembled_evidence_paths(v: &Vector) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(e @ Value::Object(_)) = get(&v.doc, &["inputs", "evidence"]) {
+        evidence_paths(e, &mut out);
+    }
+    out
+}
+
+fn pem_of_der(der: &[u8]) -> Vec<u8> {
+    let b64 = cmcp_verify::json::encoding::b64_encode(der);
+    let mut s = String::from("-----BEGIN CERTIFICATE-----\n");
+    for chunk in b64.as_bytes().chunks(64) {
+        s.push_str(&String::from_utf8_lossy(chunk));
+        s.push('\n');
+    }
+    s.push_str("-----END CERTIFICATE-----\n");
+    s.into_bytes()
+}
+
+fn der_tlv(tag: u8, body: &[u8]) -> Vec<u8> {
+    let mut out = vec![tag];
+    let n = body.len();
+    if n < 0x80 {
+        out.push(u8::try_from(n).unwrap_or(0));
+    } else if n < 0x100 {
+        out.push(0x81);
+        out.push(u8::try_from(n).unwrap_or(0));
+    } else {
+        out.push(0x82);
+        out.extend(u16::try_from(n).unwrap_or(0).to_be_bytes());
+    }
+    out.extend_from_slice(body);
+    out
+}
+
+/// The RSA SubjectPublicKeyInfo PEM of a big-endian modulus and exponent.
+fn rsa_spki_pem(n: &[u8], e: &[u8]) -> String {
+    let unsigned = |b: &[u8]| {
+        let mut v: Vec<u8> = b.iter().copied().skip_while(|x| *x == 0).collect();
+        if v.first().is_none_or(|x| x & 0x80 != 0) {
+            v.insert(0, 0);
+        }
+        der_tlv(0x02, &v)
+    };
+    let key = der_tlv(0x30, &[unsigned(n), unsigned(e)].concat());
+    let mut bits = vec![0u8];
+    bits.extend(key);
+    let alg = der_tlv(
+        0x30,
+        &[
+            der_tlv(
+                0x06,
+                &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01],
+            ),
+            vec![0x05, 0x00],
+        ]
+        .concat(),
+    );
+    let spki = der_tlv(0x30, &[alg, der_tlv(0x03, &bits)].concat());
+    let b64 = cmcp_verify::json::encoding::b64_encode(&spki);
+    let mut s = String::from("-----BEGIN PUBLIC KEY-----\n");
+    for chunk in b64.as_bytes().chunks(64) {
+        s.push_str(&String::from_utf8_lossy(chunk));
+        s.push('\n');
+    }
+    s.push_str("-----END PUBLIC KEY-----\n");
+    s
+}
+
+fn le32_at(b: &[u8], off: usize) -> Option<usize> {
+    let s = b.get(off..off.checked_add(4)?)?;
+    usize::try_from(u32::from_le_bytes(s.try_into().ok()?)).ok()
+}
+
+/// The `HCLAkPub` (n, e) of an Azure runtime_data JSON.
+fn hcl_ak(runtime_data: &[u8]) -> Result<(Vec<u8>, Vec<u8>), String> {
+    use cmcp_verify::json::encoding::b64u_decode;
+    let v = parse(runtime_data).map_err(|e| format!("runtime_data: {e}"))?;
+    let keys = v
+        .get("keys")
+        .and_then(Value::as_array)
+        .ok_or("runtime_data has no keys")?;
+    let k = keys
+        .iter()
+        .find(|k| k.get("kid").and_then(Value::as_str) == Some("HCLAkPub"))
+        .ok_or("runtime_data has no HCLAkPub")?;
+    let part = |name: &str| {
+        k.get(name)
+            .and_then(Value::as_str)
+            .and_then(|t| b64u_decode(t).ok())
+            .ok_or_else(|| format!("HCLAkPub.{name} is not base64url"))
+    };
+    Ok((part("n")?, part("e")?))
+}
+
+/// Assembles an Azure CVM envelope from an HCL report blob (fixture) and
+/// the quote files: `{hcl_file, quote_msg_file, quote_sig_file}`; the AK PEM
+/// is derived from the HCL's own `HCLAkPub`, so the AK binding holds.
+fn azure_envelope(root: &Path, v: &Vector, spec: &Value) -> Result<Vec<u8>, String> {
+    use cmcp_verify::json::encoding::b64_encode;
+    let file = |k: &str| {
+        spec.get(k)
+            .and_then(Value::as_str)
+            .ok_or_else(|| format!("azure_envelope.{k} missing"))
+            .and_then(|p| read(root, v, p))
+    };
+    let hcl = file("hcl_file")?;
+    let report = hcl.get(0x20..0x4C0).ok_or("HCL report too short")?;
+    let n = le32_at(&hcl, 0x4D0).ok_or("HCL report too short")?;
+    let rd = 0x4D4usize
+        .checked_add(n)
+        .and_then(|end| hcl.get(0x4D4..end))
+        .ok_or("HCL variable data overruns")?;
+    let (an, ae) = hcl_ak(rd)?;
+    let mut members = vec![
+        ("snp_report", crate::jsonx::s(&b64_encode(report))),
+        ("runtime_data", crate::jsonx::s(&b64_encode(rd))),
+        (
+            "quote_msg",
+            crate::jsonx::s(&b64_encode(&file("quote_msg_file")?)),
+        ),
+        (
+            "quote_sig",
+            crate::jsonx::s(&b64_encode(&file("quote_sig_file")?)),
+        ),
+        ("ak_pub_pem", crate::jsonx::s(&rsa_spki_pem(&an, &ae))),
+    ];
+    if spec.get("vcek_chain_file").is_some() {
+        members.push((
+            "vcek_chain_pem",
+            crate::jsonx::s(&b64_encode(&file("vcek_chain_file")?)),
+        ));
+    }
+    Ok(crate::jsonx::compact(&crate::jsonx::obj(members)).into_bytes())
+}
+
+/// One assembled member: `{"file": P}` raw bytes, `{"hex_file": P}` hex
+/// text, `{"pem_files": [P..]}` certificates concatenated leaf first (DER
+/// files converted to PEM), `{"azure_envelope": {..}}`.
+/// `{"file": P}` with optional edits: `"tpm2b": true` (a big-endian u16
+/// size prefix) then `"flip": [offset, xor]` (offset into the result).
+fn edited_file(root: &Path, v: &Vector, spec: &Value, p: &str) -> Result<Vec<u8>, String> {
+    let mut b = read(root, v, p)?;
+    if spec.get("tpm2b") == Some(&Value::Bool(true)) {
+        let n = u16::try_from(b.len()).map_err(|_| "tpm2b: too long".to_owned())?;
+        let mut w = n.to_be_bytes().to_vec();
+        w.extend(b);
+        b = w;
+    }
+    if let Some(f) = spec.get("flip").and_then(Value::as_array) {
+        let n = |i: usize| {
+            f.get(i)
+                .and_then(Value::as_int)
+                .and_then(|x| x.as_u64())
+                .and_then(|x| usize::try_from(x).ok())
+        };
+        let (Some(at), Some(x)) = (n(0), n(1).and_then(|x| u8::try_from(x).ok())) else {
+            return Err("flip must be [offset, xor]".into());
+        };
+        let c = b
+            .get_mut(at)
+            .ok_or_else(|| format!("flip offset {at} out of range"))?;
+        *c ^= x;
+    }
+    Ok(b)
+}
+
+fn assemble_member(root: &Path, v: &Vector, spec: &Value) -> Result<Vec<u8>, String> {
+    if let Some(p) = spec.get("file").and_then(Value::as_str) {
+        return edited_file(root, v, spec, p);
+    }
+    if let Some(p) = spec.get("hex_file").and_then(Value::as_str) {
+        let text = read(root, v, p)?;
+        let t: String = String::from_utf8_lossy(&text)
+            .chars()
+            .filter(|c| !c.is_ascii_whitespace())
+            .collect();
+        return hex_decode(&t).map_err(|_| format!("{p}: not hex"));
+    }
+    if let Some(a) = spec.get("pem_files").and_then(Value::as_array) {
+        let mut out = Vec::new();
+        for p in a.iter().filter_map(Value::as_str) {
+            let b = read(root, v, p)?;
+            if b.starts_with(b"-----") {
+                out.extend(b);
+            } else {
+                out.extend(pem_of_der(&b));
+            }
+        }
+        return Ok(out);
+    }
+    if let Some(az) = spec.get("azure_envelope") {
+        return azure_envelope(root, v, az);
+    }
+    Err("evidence member: expected file, hex_file, pem_files or azure_envelope".into())
+}
+
+/// The evidence blobs of a vector whose `inputs.evidence` is an object
+/// assembled at run time from named files (so fixtures are never copied).
+pub fn assemble_evidence(root: &Path, v: &Vector) -> Result<Option<Blobs>, String> {
+    let Some(Value::Object(o)) = get(&v.doc, &["inputs", "evidence"]) else {
+        return Ok(None);
+    };
+    let mut out: Blobs = [None, None, None, None];
+    for (k, spec) in o.iter() {
+        let slot = EVIDENCE_MEMBERS
+            .iter()
+            .position(|m| *m == k)
+            .ok_or_else(|| format!("unknown evidence member {k}"))?;
+        if let Some(x) = out.get_mut(slot) {
+            *x = Some(assemble_member(root, v, spec)?);
+        }
+    }
+    Ok(Some(out))
+}
+
+/// The `gateway.attestation_evidence`-shaped JSON (base64url members) of assembled blobs.
+pub fn blobs_json(b: &Blobs) -> Vec<u8> {
+    let members: Vec<(&str, Value)> = EVIDENCE_MEMBERS
+        .iter()
+        .zip(b.iter())
+        .filter_map(|(k, x)| {
+            x.as_ref().map(|d| {
+                (
+                    *k,
+                    crate::jsonx::s(&cmcp_verify::json::encoding::b64u_encode(d)),
+                )
+            })
+        })
+        .collect();
+    crate::jsonx::compact(&crate::jsonx::obj(members)).into_bytes()
 }

@@ -764,6 +764,16 @@ impl TpmVerifier {
             }
             return;
         }
+        if sign_hash.is_none() {
+            // No verified signature (absent, or already failed): the quote's
+            // PCR digest is not authenticated, so the measurement cannot be
+            // established from it — that is not a failure of its own.
+            run.l.not_established(
+                "pcr_digest",
+                "no verified quote signature: the claimed measurement cannot be compared with an authenticated pcrDigest",
+            );
+            return;
+        }
         let r = format!(
             "the quote (selection {}, signing hash {}) does not determine the claimed measurement \
              (measurement selection {} with SHA-256, or quoted PCR values for sha256:0-7, needed)",

@@ -79,22 +79,22 @@ pub fn verify_receipt(input: ReceiptInput<'_>, opts: &VerifyOptions) -> Verifica
                     FailureCode::ReceiptInvalid,
                     "audit entry carries no external_execution_evidence",
                 ),
-                Some(_) if opts.evidence_keys.is_empty() => l.not_established(
-                    F,
-                    "no issuer key pinned (--evidence-key): the receipt cannot be authenticated",
-                ),
-                Some(ev) => {
-                    match cmcp_receipt::external::verify(ev, call_id, &opts.evidence_keys) {
-                        Ok(()) => l.verified(
+                Some(ev) => match cmcp_receipt::external::verify(ev, call_id, &opts.evidence_keys) {
+                    Ok(()) => l.verified(F, "receipt verifies under a pinned issuer key and names this call"),
+                    // Well formed and bound, but nobody pinned its issuer.
+                    Err(cmcp_receipt::external::ReceiptError::UnknownIssuer(_))
+                        if opts.evidence_keys.is_empty() =>
+                    {
+                        l.not_established(
                             F,
-                            "receipt verifies under a pinned issuer key and names this call",
-                        ),
-                        Err(e) => {
-                            l.detail("receipt_error", e.code());
-                            l.failed(F, FailureCode::ReceiptInvalid, e.to_string());
-                        }
+                            "no issuer key pinned (--evidence-key): the receipt cannot be authenticated",
+                        )
                     }
-                }
+                    Err(e) => {
+                        l.detail("receipt_error", e.code());
+                        l.failed(F, FailureCode::ReceiptInvalid, e.to_string());
+                    }
+                },
             }
         }
         ReceiptInput::Embodied {
