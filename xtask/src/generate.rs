@@ -7,6 +7,7 @@
 //! later change of verdict is caught.
 
 mod cases;
+mod receipts;
 mod snp;
 mod tdx;
 mod tpm;
@@ -44,6 +45,8 @@ pub struct Vb {
     evidence: Option<Value>,
     /// Extra input files written beside vector.json (roots, policy, …).
     files: Vec<(String, Vec<u8>)>,
+    /// Named inputs (`receipt`, `entry`, `payload`) and the file each names.
+    named_inputs: Vec<(String, String)>,
 }
 
 impl Vb {
@@ -79,7 +82,24 @@ impl Vb {
             evidence_target: None,
             evidence: None,
             files: Vec::new(),
+            named_inputs: Vec::new(),
         }
+    }
+    /// Uses the `receipt` command of `kind` (`execution`, `embodied`,
+    /// `kill-switch`, `action`); claim-only pins are dropped.
+    pub fn receipt_cmd(mut self, kind: &str) -> Vb {
+        self.command = "receipt";
+        self.options
+            .retain(|(n, _)| n != "policy_hash" && n != "catalog_hash");
+        self.opt("kind", s(kind))
+    }
+    /// A named JSON input (`receipt`, `entry`, `payload`) written beside
+    /// vector.json as `<name>.json`.
+    pub fn input(mut self, name: &str, v: &Value) -> Vb {
+        let file = format!("{name}.json");
+        self.named_inputs.retain(|(n, _)| n != name);
+        self.named_inputs.push((name.into(), file.clone()));
+        self.file(&file, pretty(v).into_bytes())
     }
     /// Uses the `evidence` command for `platform` with the nonce in hex
     /// (claim-only pins are dropped: the CLI refuses them there).
@@ -216,6 +236,9 @@ fn inputs_of(v: &Vb) -> Vec<(String, Value)> {
     if v.bundle.is_some() {
         inputs.push(("bundle".into(), s("bundle.json")));
     }
+    for (name, file) in &v.named_inputs {
+        inputs.push((name.clone(), s(file)));
+    }
     inputs
 }
 
@@ -260,7 +283,7 @@ fn run_from_files(v: &Vb) -> Result<Actual, String> {
 }
 
 fn run_in_memory(v: &Vb) -> Result<Actual, String> {
-    if v.command == "evidence" || !v.files.is_empty() || v.evidence.is_some() {
+    if matches!(v.command, "evidence" | "receipt") || !v.files.is_empty() || v.evidence.is_some() {
         return run_from_files(v);
     }
     let doc = obj(vec![(
@@ -574,6 +597,7 @@ pub fn gen_vectors(root: &Path, check: bool) -> Result<ExitCode, String> {
         divergences: Vec::new(),
     };
     cases::all(&mut out);
+    receipts::all(&mut out);
     snp::all(&mut out);
     tdx::all(&mut out);
     tpm::all(&mut out);

@@ -158,6 +158,10 @@ pub fn run_facade(root: &Path, v: &Vector) -> Actual {
             };
             ver.verify_evidence(&input, &opts)
         }
+        "receipt" => match run_receipt(root, v, &opts) {
+            Ok(r) => r,
+            Err(e) => return usage_error(e),
+        },
         other => return usage_error(format!("unknown command {other:?}")),
     };
     Actual {
@@ -165,6 +169,69 @@ pub fn run_facade(root: &Path, v: &Vector) -> Actual {
         exit: i64::from(result.status.exit_code()),
         error: None,
     }
+}
+
+/// A JSON input of a `receipt` vector (`None` when the vector names none).
+fn json_input(root: &Path, v: &Vector, name: &str) -> Result<Option<Value>, String> {
+    match read_input(root, v, name)? {
+        None => Ok(None),
+        Some(b) => parse(&b).map(Some).map_err(|e| format!("--{name}: {e}")),
+    }
+}
+
+/// The `receipt` command through `cmcp_verify::receipts::verify_receipt`,
+/// with the inputs the CLI requires for `options.kind`.
+fn run_receipt(
+    root: &Path,
+    v: &Vector,
+    opts: &cmcp_verify::VerifyOptions,
+) -> Result<cmcp_verify::VerificationResult, String> {
+    use cmcp_verify::receipts::{ReceiptInput, verify_receipt};
+    let need = |name: &str| -> Result<Value, String> {
+        json_input(root, v, name)?.ok_or_else(|| format!("--kind needs --{name}"))
+    };
+    let kind = v
+        .opt("kind")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    Ok(match kind.as_str() {
+        "execution" => {
+            let e = need("entry")?;
+            verify_receipt(ReceiptInput::Execution { entry: &e }, opts)
+        }
+        "embodied" => {
+            let e = need("entry")?;
+            let p = need("payload")?;
+            let c = json_input(root, v, "claim")?;
+            let policy = crate::vector::embodied_policy(v, opts.now)?;
+            verify_receipt(
+                ReceiptInput::Embodied {
+                    entry: &e,
+                    payload: &p,
+                    claim: c.as_ref(),
+                    policy: &policy,
+                },
+                opts,
+            )
+        }
+        "kill-switch" => {
+            let r = need("receipt")?;
+            let c = need("claim")?;
+            verify_receipt(
+                ReceiptInput::KillSwitch {
+                    receipt: &r,
+                    claim: &c,
+                },
+                opts,
+            )
+        }
+        "action" => {
+            let d = need("receipt")?;
+            verify_receipt(ReceiptInput::Action { document: &d }, opts)
+        }
+        other => return Err(format!("--kind: unknown receipt kind {other:?}")),
+    })
 }
 
 /// Builds the CLI binary and returns its path.
@@ -240,6 +307,20 @@ pub fn cli_args(root: &Path, v: &Vector) -> Vec<String> {
             };
             a.extend(["--evidence".to_owned(), ev]);
             a.extend(["--nonce".to_owned(), v.input("nonce").unwrap_or_default()]);
+        }
+        "receipt" => {
+            a.extend([
+                "--kind".to_owned(),
+                v.opt("kind")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned(),
+            ]);
+            for name in ["receipt", "entry", "payload", "claim"] {
+                if let Some(x) = p(name) {
+                    a.extend([format!("--{name}"), x]);
+                }
+            }
         }
         _ => {}
     }

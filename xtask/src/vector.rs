@@ -81,7 +81,7 @@ pub fn resolve(root: &Path, dir: &Path, p: &str) -> (PathBuf, bool) {
 /// Every path a vector names (inputs and option files).
 pub fn named_paths(v: &Vector) -> Vec<String> {
     let mut out = Vec::new();
-    for k in ["claim", "bundle", "evidence"] {
+    for k in ["claim", "bundle", "evidence", "receipt", "entry", "payload"] {
         if let Some(p) = v.input(k) {
             out.push(p);
         }
@@ -98,6 +98,7 @@ pub fn named_paths(v: &Vector) -> Vec<String> {
         "pcrs",
         "event_log",
         "crl",
+        "agent_manifest",
     ] {
         if let Some(p) = v.opt(k).and_then(Value::as_str)
             && p != "builtin"
@@ -241,6 +242,19 @@ pub fn facade_options(root: &Path, v: &Vector) -> Result<VerifyOptions, String> 
             o.evidence_keys.insert(id.to_ascii_lowercase(), key);
         }
     }
+    if let Some(Value::Object(keys)) = v.opt("manifest_keys") {
+        for (id, key) in keys.iter() {
+            let (id, key) = key_pair(
+                "--manifest-key",
+                &format!("{id}={}", key.as_str().unwrap_or("")),
+            )?;
+            o.manifest_keys.insert(id, key);
+        }
+    }
+    if let Some(p) = v.opt("agent_manifest").and_then(Value::as_str) {
+        o.agent_manifest = Some(read(root, v, p)?);
+    }
+    o.allow_dev_subject = v.opt("allow_dev_subject") == Some(&Value::Bool(true));
     let mut trust = TrustInputs::default();
     match v.opt("trust_store").and_then(Value::as_str) {
         None => {}
@@ -297,6 +311,49 @@ pub fn facade_options(root: &Path, v: &Vector) -> Result<VerifyOptions, String> 
     Ok(o)
 }
 
+/// Parses `KEYID=HEX` as the CLI does for `--controller-key` and
+/// `--manifest-key`: KEYID is 64 lowercase hex digits, HEX a raw 32-byte key.
+pub fn key_pair(flag: &str, kv: &str) -> Result<(String, [u8; 32]), String> {
+    let (id, key) = kv
+        .split_once('=')
+        .ok_or_else(|| format!("{flag} must be KEYID=HEX"))?;
+    let well_formed = id.len() == 64 && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+    if !well_formed {
+        return Err(format!(
+            "{flag}: KEYID must be 64 lowercase hex digits (SHA-256 of the key), got {id:?}"
+        ));
+    }
+    Ok((id.to_owned(), hex32(flag, key)?))
+}
+
+/// The embodied-receipt policy of a `receipt` vector (`controller_keys`,
+/// `require_receipt`, `refuse_self_report`, `max_receipt_age`), built as
+/// the CLI builds it.
+pub fn embodied_policy(
+    v: &Vector,
+    now: Timestamp,
+) -> Result<cmcp_verify::receipt::embodied::EmbodiedPolicy, String> {
+    let mut p = cmcp_verify::receipt::embodied::EmbodiedPolicy::new(now);
+    p.require_receipt = v.opt("require_receipt") == Some(&Value::Bool(true));
+    p.refuse_self_report = v.opt("refuse_self_report") == Some(&Value::Bool(true));
+    if let Some(m) = v.opt("max_receipt_age") {
+        p.max_receipt_age_seconds = m
+            .as_int()
+            .and_then(|i| i.as_i64())
+            .ok_or("--max-receipt-age must be an integer")?;
+    }
+    if let Some(Value::Object(keys)) = v.opt("controller_keys") {
+        for (id, key) in keys.iter() {
+            let (id, key) = key_pair(
+                "--controller-key",
+                &format!("{id}={}", key.as_str().unwrap_or("")),
+            )?;
+            p.controller_keys.insert(id, key);
+        }
+    }
+    Ok(p)
+}
+
 /// The CLI option arguments for a vector (after the command and its positional input).
 pub fn cli_option_args(root: &Path, v: &Vector) -> Vec<String> {
     let mut a: Vec<String> = Vec::new();
@@ -332,6 +389,19 @@ pub fn cli_option_args(root: &Path, v: &Vector) -> Vec<String> {
             );
         }
     }
+    for (k, f) in [
+        ("manifest_keys", "manifest-key"),
+        ("controller_keys", "controller-key"),
+    ] {
+        if let Some(Value::Object(keys)) = v.opt(k) {
+            for (id, key) in keys.iter() {
+                flag(f, format!("{id}={}", key.as_str().unwrap_or("")));
+            }
+        }
+    }
+    if let Some(m) = v.opt("max_receipt_age") {
+        flag("max-receipt-age", crate::jsonx::compact(m));
+    }
     match v.opt("trust_store").and_then(Value::as_str) {
         Some("builtin") => flag("trust-store", "builtin".into()),
         Some(p) => flag("trust-store", path(p)),
@@ -352,9 +422,19 @@ pub fn cli_option_args(root: &Path, v: &Vector) -> Vec<String> {
         ("pcrs", "pcrs"),
         ("event_log", "event-log"),
         ("crl", "crl"),
+        ("agent_manifest", "agent-manifest"),
     ] {
         if let Some(p) = v.opt(k).and_then(Value::as_str) {
             flag(f, path(p));
+        }
+    }
+    for (k, f) in [
+        ("allow_dev_subject", "--allow-dev-subject"),
+        ("require_receipt", "--require-receipt"),
+        ("refuse_self_report", "--refuse-self-report"),
+    ] {
+        if v.opt(k) == Some(&Value::Bool(true)) {
+            a.push(f.to_owned());
         }
     }
     a

@@ -43,6 +43,38 @@ pub enum ReceiptInput<'a> {
 
 const F: &str = "receipt";
 
+/// The execution-evidence receipt check (§5.4) on an audit entry.
+fn check_execution(entry: &Value, opts: &VerifyOptions, l: &mut Ledger) {
+    let ev = entry.get("external_execution_evidence");
+    let call_id = entry.get("call_id").and_then(Value::as_str);
+    match ev {
+        None | Some(Value::Null) => l.failed(
+            F,
+            FailureCode::ReceiptInvalid,
+            "audit entry carries no external_execution_evidence",
+        ),
+        Some(ev) => match cmcp_receipt::external::verify(ev, call_id, &opts.evidence_keys) {
+            Ok(()) => l.verified(
+                F,
+                "receipt verifies under a pinned issuer key and names this call",
+            ),
+            // Well formed and bound, but nobody pinned its issuer.
+            Err(cmcp_receipt::external::ReceiptError::UnknownIssuer(_))
+                if opts.evidence_keys.is_empty() =>
+            {
+                l.not_established(
+                    F,
+                    "no issuer key pinned (--evidence-key): the receipt cannot be authenticated",
+                )
+            }
+            Err(e) => {
+                l.detail("receipt_error", e.code());
+                l.failed(F, FailureCode::ReceiptInvalid, e.to_string());
+            }
+        },
+    }
+}
+
 fn result(ledger: Ledger) -> VerificationResult {
     let (status, failure_reason) = decide(&ledger, &[F]);
     VerificationResult {
@@ -70,39 +102,16 @@ fn result(ledger: Ledger) -> VerificationResult {
 pub fn verify_receipt(input: ReceiptInput<'_>, opts: &VerifyOptions) -> VerificationResult {
     let mut l = Ledger::new();
     match input {
-        ReceiptInput::Execution { entry } => {
-            let ev = entry.get("external_execution_evidence");
-            let call_id = entry.get("call_id").and_then(Value::as_str);
-            match ev {
-                None | Some(Value::Null) => l.failed(
-                    F,
-                    FailureCode::ReceiptInvalid,
-                    "audit entry carries no external_execution_evidence",
-                ),
-                Some(ev) => match cmcp_receipt::external::verify(ev, call_id, &opts.evidence_keys) {
-                    Ok(()) => l.verified(F, "receipt verifies under a pinned issuer key and names this call"),
-                    // Well formed and bound, but nobody pinned its issuer.
-                    Err(cmcp_receipt::external::ReceiptError::UnknownIssuer(_))
-                        if opts.evidence_keys.is_empty() =>
-                    {
-                        l.not_established(
-                            F,
-                            "no issuer key pinned (--evidence-key): the receipt cannot be authenticated",
-                        )
-                    }
-                    Err(e) => {
-                        l.detail("receipt_error", e.code());
-                        l.failed(F, FailureCode::ReceiptInvalid, e.to_string());
-                    }
-                },
-            }
-        }
+        ReceiptInput::Execution { entry } => check_execution(entry, opts, &mut l),
         ReceiptInput::Embodied {
             entry,
             payload,
             claim,
             policy,
         } => {
+            // The profile check does not authenticate the entry's receipt:
+            // run the execution-evidence check (§5.4) on it first.
+            check_execution(entry, opts, &mut l);
             let r = cmcp_receipt::embodied::verify(entry, payload, claim, policy);
             l.detail("receipt_state", r.receipt_state.as_str());
             if !r.warnings.is_empty() {
