@@ -695,6 +695,13 @@ brackets) until the platform vector families land.
 | TPM hashes | SHA-1 refused unless the policy allows it | accepted | issue policy | [cmcp-tpm] |
 | TPM audit root | `audit_chain_binding` not established (a quote carries only `nonce[0:32]`) | reported verified | Decisions 8 | CV-HW (tpm2 vectors) |
 | X.509 roots | roots must be self-signed and their self-signature verify; leaves may not be CAs; SHA-1 refused | fingerprint pin only | fail closed | [cmcp-x509 tests/synthetic.rs] |
+| execution receipts | exactly six string members; the entry must have a call id; digests 64/96 hex | extra members allowed; null `linked_call_id` matches null `call_id`; any hex length | Q11 | CV-RCPT-0004..0016 |
+| execution receipts without pinned keys | a receipt present with no `--evidence-key` is `not_established`; a misbound one still fails | skipped silently when keys are null | fail closed | CV-RCPT-0017 |
+| embodied receipts | `accepted`/`rejected` only after the controller receipt verifies under a pinned key; `untrusted`, `stale` produced; the entry's receipt is authenticated first | classified from `verdict` alone; `untrusted`/`stale` never produced | Q12 | CV-RCPT-0030..0059 |
+| kill-switch receipts | strict Ed25519; a receipt naming an agent fails when the claim has no identity | agent check skipped without identity | Q13 | CV-RCPT-0060..0072 |
+| Agent Manifest | COSE v0.2 accepted and `issuer_key_id` compared with hex(kid); `manifest-dev` refused unless allowed | COSE bytes crash the verifier; `issuer_key_id` is `\"\"`; dev subject enabled by the claim itself | Q4, Q18 | CV-MANIFEST-0001..0013 |
+| bundle command | the signing claim's own verdict is recorded (`audit_bundle.claim`): a software-only claim's bundle is partially verified | the claim is not checked | Q10 | CV-BUNDLE-0002, CV-BUNDLE-0061 |
+| nonce bindings without hardware | `public_key_binding`, `audit_chain_binding`, `measurement_binding` are not established unless an authenticated report carries the nonce | reported verified from the claim's own nonce | fail closed | CV-HW-0001 |
 
 Vectors that are `pending` (suspected verifier bugs) are listed in
 `conformance/README.md`, not here: their expectation is what the contract
