@@ -122,6 +122,30 @@ fn canonical(c: &mut Criterion) {
             black_box(out.len())
         })
     });
+    // The streaming fast path: each entry read into a reusable tape and
+    // written canonically (no value tree), as the bundle workers do.
+    let entries: Vec<Vec<u8>> = v
+        .get("entries")
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| to_text(e).into_bytes())
+        .collect();
+    let entry_bytes: usize = entries.iter().map(Vec::len).sum();
+    g.throughput(Throughput::Bytes(entry_bytes as u64));
+    let mut tape = cmcp_json::tape::Tape::new();
+    let mut out = Vec::with_capacity(entry_bytes);
+    g.bench_function("tape_parse_and_pyjson", |b| {
+        b.iter(|| {
+            out.clear();
+            for e in &entries {
+                assert!(tape.parse(black_box(e)));
+                tape.write_pyjson_cut(e, "entry_hash", &mut out);
+            }
+            black_box(out.len())
+        })
+    });
     g.finish();
 }
 

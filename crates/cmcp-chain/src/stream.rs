@@ -4,15 +4,24 @@
 //!
 //! Memory is bounded by the per-entry cap ([`MAX_ENTRY_BYTES`]) and the
 //! number of batches in flight, not by the number of entries.
+//!
+//! Each entry is first read into a reusable [`Tape`] (no value tree, no
+//! allocation) and its canonical form written straight from it; an entry
+//! outside the tape's plain subset (floats, escapes, duplicates, any syntax
+//! error, a receipt to verify under a pinned key) goes through the strict
+//! parser and the value path instead, which gives the verdict and the exact
+//! error. Both paths feed the same per-entry checks ([`EntryFacts`]).
 
 use crate::hash::canonical_entry;
 use crate::verify::{
-    BundleContext, BundleReport, ChainVerifier, EntryFacts, MAX_BUNDLE_BYTES, MAX_ENTRY_DEPTH,
-    Prepared,
+    BundleContext, BundleReport, ChainVerifier, EntryFacts, EntryFields, Field, MAX_BUNDLE_BYTES,
+    MAX_ENTRY_DEPTH, Prepared, Receipt,
 };
 use cmcp_json::canonical::PyjsonWriter;
 use cmcp_json::stream::{Reader, parse_raw};
+use cmcp_json::tape::{Kind, Tape};
 use cmcp_json::{Limits, ParseError, Value};
+use sha2::{Digest as _, Sha256};
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 use std::ops::Range;
@@ -182,17 +191,108 @@ struct Done {
     error: Option<ParseError>,
 }
 
+/// Per-thread state for preparing entries.
+#[derive(Default)]
+pub(crate) struct Workspace {
+    writer: PyjsonWriter,
+    tape: Tape,
+}
+
+fn tape_field<'s>(t: &Tape, src: &'s [u8], node: usize) -> Option<Field<'s>> {
+    Some(match t.kind(node)? {
+        Kind::Null => Field::Null,
+        Kind::Str { .. } => Field::Str(t.str(src, node)?),
+        Kind::Int => Field::Int(t.u64(src, node)),
+        Kind::True | Kind::False | Kind::Object | Kind::Array => Field::Other,
+    })
+}
+
+/// The fast path: an entry in the plain subset, read without building a
+/// value. `None` when the entry is outside the subset (or needs its
+/// receipt verified); the strict path then handles it.
+fn prepare_plain(
+    i: u64,
+    src: &[u8],
+    ws: &mut Workspace,
+    canon: &mut Vec<u8>,
+    keys: Option<&BTreeMap<String, [u8; 32]>>,
+) -> Option<Prepared> {
+    let t = &mut ws.tape;
+    if !t.parse(src) {
+        return None;
+    }
+    let t = &*t;
+    let mut f = EntryFields::default();
+    let mut receipt = Receipt::Absent;
+    for (name, node) in t.members(src, t.root()) {
+        let slot = match name {
+            b"entry_hash" => &mut f.entry_hash,
+            b"sequence_number" => &mut f.sequence_number,
+            b"entry_type" => &mut f.entry_type,
+            b"session_id" => &mut f.session_id,
+            b"prev_entry_hash" => &mut f.prev_entry_hash,
+            b"tool_name" => &mut f.tool_name,
+            b"policy_decision" => &mut f.policy_decision,
+            b"detail" => {
+                for (dn, dnode) in t.members(src, node) {
+                    match dn {
+                        b"closed_session_id" => f.closed_session_id = tape_field(t, src, dnode)?,
+                        b"successor_session_id" => {
+                            f.successor_session_id = tape_field(t, src, dnode)?;
+                        }
+                        _ => {}
+                    }
+                }
+                continue;
+            }
+            b"external_execution_evidence" => {
+                if t.kind(node)? != Kind::Null {
+                    // A pinned key means the receipt is checked on the value.
+                    keys.is_none().then_some(())?;
+                    receipt = Receipt::Unchecked;
+                }
+                continue;
+            }
+            _ => continue,
+        };
+        *slot = tape_field(t, src, node)?;
+    }
+    let start = canon.len();
+    let cut = t.write_pyjson_cut(src, "entry_hash", canon);
+    let mut own = Sha256::new();
+    match cut {
+        Some(r) => {
+            own.update(canon.get(start..r.start).unwrap_or(&[]));
+            own.update(canon.get(r.end..).unwrap_or(&[]));
+        }
+        None => own.update(canon.get(start..).unwrap_or(&[])),
+    }
+    let own: [u8; 32] = own.finalize().into();
+    Some(Prepared::Entry(EntryFacts::from_fields(
+        i, &f, &own, receipt,
+    )))
+}
+
 fn prepare(
     b: Batch,
     mut canon: Vec<u8>,
     mut out: Vec<(Range<usize>, Prepared)>,
-    w: &mut PyjsonWriter,
+    ws: &mut Workspace,
     keys: Option<&BTreeMap<String, [u8; 32]>>,
 ) -> Done {
     canon.clear();
     out.clear();
     let mut error = None;
     for (n, &(start, len, full, offset)) in b.items.iter().enumerate() {
+        let i = b.first_index + n as u64;
+        let at = canon.len();
+        if let Some(value) = b.raw.get(start..start + len)
+            && let Some(prepared) = prepare_plain(i, value, ws, &mut canon, keys)
+        {
+            out.push((at..canon.len(), prepared));
+            continue;
+        }
+        canon.truncate(at);
         let bytes = b.raw.get(start..start + full).unwrap_or(&[]);
         let value = match parse_raw(bytes, len, offset, 2, entry_limits()) {
             Ok(v) => v,
@@ -201,13 +301,11 @@ fn prepare(
                 break;
             }
         };
-        let i = b.first_index + n as u64;
-        let at = canon.len();
         let prepared = match value.as_object() {
             None => Prepared::NotObject,
             Some(o) => {
-                let own = canonical_entry(w, o, &mut canon);
-                Prepared::Entry(Box::new(EntryFacts::of(i, o, &own, keys)))
+                let own = canonical_entry(&mut ws.writer, o, &mut canon);
+                Prepared::Entry(EntryFacts::of(i, o, &own, keys))
             }
         };
         out.push((at..canon.len(), prepared));
@@ -279,12 +377,12 @@ fn inline<R: Read>(
     mut res: Result<bool, ParseError>,
     keys: Option<&BTreeMap<String, [u8; 32]>>,
 ) -> Result<(), ParseError> {
-    let mut w = PyjsonWriter::new();
+    let mut ws = Workspace::default();
     let mut canon = Vec::new();
     let mut out = Vec::new();
     loop {
         batch.first_index = v.entry_count();
-        let mut d = prepare(batch, canon, out, &mut w, keys);
+        let mut d = prepare(batch, canon, out, &mut ws, keys);
         if let Some(e) = absorb(v, &mut d) {
             return Err(e);
         }
@@ -351,14 +449,14 @@ fn threaded<R: Read>(
         for _ in 0..threads {
             let done_tx = done_tx.clone();
             let worker = move || {
-                let mut w = PyjsonWriter::new();
+                let mut ws = Workspace::default();
                 loop {
                     let job = match job_rx.lock() {
                         Ok(rx) => rx.recv(),
                         Err(_) => return,
                     };
                     let Ok((b, canon, out)) = job else { return };
-                    if done_tx.send(prepare(b, canon, out, &mut w, keys)).is_err() {
+                    if done_tx.send(prepare(b, canon, out, &mut ws, keys)).is_err() {
                         return;
                     }
                 }

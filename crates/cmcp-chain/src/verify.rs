@@ -104,9 +104,9 @@ pub struct ChainVerifier<'a> {
     ctx: BundleContext<'a>,
     hasher: EntryHasher,
     index: u64,
-    prev: Option<String>,
-    first_hash: Option<String>,
-    last_hash: Option<String>,
+    prev: Option<Text>,
+    first_hash: Option<Text>,
+    last_hash: Option<Text>,
     shape: Option<BundleFailure>,
     chain_failures: Vec<BundleFailure>,
     session_failures: Vec<BundleFailure>,
@@ -124,8 +124,72 @@ fn str_member<'v>(o: &'v Object, name: &str) -> Option<&'v str> {
     o.get(name).and_then(Value::as_str)
 }
 
+/// Lower-case hex of a digest, on the stack.
+fn hex32(d: &[u8; 32]) -> [u8; 64] {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = [0u8; 64];
+    for (pair, b) in out.chunks_exact_mut(2).zip(d) {
+        if let [hi, lo] = pair {
+            *hi = HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0');
+            *lo = HEX.get(usize::from(b & 15)).copied().unwrap_or(b'0');
+        }
+    }
+    out
+}
+
 fn is_hex64(s: &str) -> bool {
     s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+/// Short text kept inline (entry hashes, session ids, tool names), so
+/// preparing an entry allocates nothing in the usual case.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Text {
+    /// Up to 64 bytes.
+    Inline(u8, [u8; 64]),
+    /// Longer text.
+    Heap(Box<str>),
+}
+
+impl Text {
+    fn new(s: &str) -> Text {
+        match u8::try_from(s.len()) {
+            Ok(n) if n <= 64 => {
+                let mut b = [0u8; 64];
+                if let Some(dst) = b.get_mut(..s.len()) {
+                    dst.copy_from_slice(s.as_bytes());
+                }
+                Text::Inline(n, b)
+            }
+            _ => Text::Heap(s.into()),
+        }
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        match self {
+            Text::Inline(n, b) => b.get(..usize::from(*n)).unwrap_or(&[]),
+            Text::Heap(s) => s.as_bytes(),
+        }
+    }
+}
+
+impl std::ops::Deref for Text {
+    type Target = str;
+    fn deref(&self) -> &str {
+        // Always whole UTF-8: built from a `&str`, cut at its length.
+        std::str::from_utf8(self.as_bytes()).unwrap_or_default()
+    }
+}
+
+/// `policy_decision` of a `tool_call` entry, as counted.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Decision {
+    Allow,
+    /// `deny` or `advisory_deny`.
+    Deny,
+    Fault,
+    /// Anything else (counted in the total only).
+    Other,
 }
 
 /// `tool_name` of a `tool_call` entry.
@@ -134,7 +198,7 @@ pub(crate) enum ToolName {
     /// Absent or null.
     None,
     /// A string.
-    Str(String),
+    Str(Text),
     /// Any other JSON type.
     Bad,
 }
@@ -158,26 +222,97 @@ pub(crate) enum Receipt {
 #[derive(Debug)]
 pub(crate) struct EntryFacts {
     hash_ok: bool,
-    claimed: Option<String>,
-    prev: Option<String>,
+    claimed: Option<Text>,
+    prev: Option<Text>,
     seq_ok: bool,
     is_start: bool,
     is_call: bool,
-    session_id: Option<String>,
+    session_id: Option<Text>,
     /// `(closed_session_id, successor_session_id)` of a `session_reset`.
     reset: Option<(Option<String>, Option<String>)>,
-    decision: Option<String>,
+    decision: Decision,
     tool: ToolName,
     receipt: Receipt,
 }
 
 /// One prepared entry.
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum Prepared {
     /// Not a JSON object.
     NotObject,
-    /// An object and its facts.
-    Entry(Box<EntryFacts>),
+    /// An object and its facts (inline: batches reuse their vectors).
+    Entry(EntryFacts),
+}
+
+/// One entry member as the checks see it.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) enum Field<'a> {
+    /// Not present.
+    #[default]
+    Absent,
+    /// `null`.
+    Null,
+    /// A string.
+    Str(&'a str),
+    /// An integer, with its value when it is non-negative and fits a `u64`.
+    Int(Option<u64>),
+    /// Any other JSON type.
+    Other,
+}
+
+impl<'a> Field<'a> {
+    fn of_value(v: Option<&'a Value>) -> Field<'a> {
+        match v {
+            None => Field::Absent,
+            Some(Value::Null) => Field::Null,
+            Some(Value::String(s)) => Field::Str(s),
+            Some(Value::Int(n)) => Field::Int(n.as_u64()),
+            Some(_) => Field::Other,
+        }
+    }
+
+    fn str(self) -> Option<&'a str> {
+        match self {
+            Field::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// The members of one entry the checks read, however the entry was parsed.
+#[derive(Debug, Default)]
+pub(crate) struct EntryFields<'a> {
+    pub(crate) entry_hash: Field<'a>,
+    pub(crate) sequence_number: Field<'a>,
+    pub(crate) entry_type: Field<'a>,
+    pub(crate) session_id: Field<'a>,
+    pub(crate) prev_entry_hash: Field<'a>,
+    pub(crate) tool_name: Field<'a>,
+    pub(crate) policy_decision: Field<'a>,
+    /// `detail.closed_session_id` when `detail` is an object.
+    pub(crate) closed_session_id: Field<'a>,
+    /// `detail.successor_session_id` when `detail` is an object.
+    pub(crate) successor_session_id: Field<'a>,
+}
+
+impl<'a> EntryFields<'a> {
+    fn of_object(o: &'a Object) -> EntryFields<'a> {
+        let detail = o.get("detail").and_then(Value::as_object);
+        let f = |name: &str| Field::of_value(o.get(name));
+        let d = |name: &str| Field::of_value(detail.and_then(|d| d.get(name)));
+        EntryFields {
+            entry_hash: f("entry_hash"),
+            sequence_number: f("sequence_number"),
+            entry_type: f("entry_type"),
+            session_id: f("session_id"),
+            prev_entry_hash: f("prev_entry_hash"),
+            tool_name: f("tool_name"),
+            policy_decision: f("policy_decision"),
+            closed_session_id: d("closed_session_id"),
+            successor_session_id: d("successor_session_id"),
+        }
+    }
 }
 
 impl EntryFacts {
@@ -189,36 +324,6 @@ impl EntryFacts {
         own: &[u8; 32],
         keys: Option<&BTreeMap<String, [u8; 32]>>,
     ) -> EntryFacts {
-        let own = hex_encode(own);
-        let claimed = str_member(o, "entry_hash");
-        let hash_ok =
-            matches!(claimed, Some(h) if is_hex64(h) && ct_eq(h.as_bytes(), own.as_bytes()));
-        let seq_ok = matches!(
-            o.get("sequence_number").and_then(Value::as_int),
-            Some(n) if n.as_u64() == Some(i)
-        );
-        let entry_type = str_member(o, "entry_type");
-        let reset = (entry_type == Some("session_reset")).then(|| {
-            let detail = o.get("detail").and_then(Value::as_object);
-            (
-                detail
-                    .and_then(|d| str_member(d, "closed_session_id"))
-                    .map(str::to_owned),
-                detail
-                    .and_then(|d| str_member(d, "successor_session_id"))
-                    .map(str::to_owned),
-            )
-        });
-        let is_call = entry_type == Some("tool_call");
-        let tool = if is_call {
-            match o.get("tool_name") {
-                Some(Value::String(t)) => ToolName::Str(t.clone()),
-                None | Some(Value::Null) => ToolName::None,
-                Some(_) => ToolName::Bad,
-            }
-        } else {
-            ToolName::None
-        };
         let receipt = match o.get("external_execution_evidence") {
             None | Some(Value::Null) => Receipt::Absent,
             Some(ev) => match keys {
@@ -231,19 +336,52 @@ impl EntryFacts {
                 }
             },
         };
+        EntryFacts::from_fields(i, &EntryFields::of_object(o), own, receipt)
+    }
+
+    /// Facts of entry `i` from its members; the one place the per-entry
+    /// checks are computed.
+    pub(crate) fn from_fields(
+        i: u64,
+        f: &EntryFields<'_>,
+        own: &[u8; 32],
+        receipt: Receipt,
+    ) -> EntryFacts {
+        let own = hex32(own);
+        let claimed = f.entry_hash.str();
+        let hash_ok = matches!(claimed, Some(h) if is_hex64(h) && ct_eq(h.as_bytes(), &own));
+        let seq_ok = matches!(f.sequence_number, Field::Int(Some(n)) if n == i);
+        let entry_type = f.entry_type.str();
+        let reset = (entry_type == Some("session_reset")).then(|| {
+            (
+                f.closed_session_id.str().map(str::to_owned),
+                f.successor_session_id.str().map(str::to_owned),
+            )
+        });
+        let is_call = entry_type == Some("tool_call");
+        let tool = if is_call {
+            match f.tool_name {
+                Field::Str(t) => ToolName::Str(Text::new(t)),
+                Field::Absent | Field::Null => ToolName::None,
+                Field::Int(_) | Field::Other => ToolName::Bad,
+            }
+        } else {
+            ToolName::None
+        };
         EntryFacts {
             hash_ok,
-            claimed: claimed.map(str::to_owned),
-            prev: str_member(o, "prev_entry_hash").map(str::to_owned),
+            claimed: claimed.map(Text::new),
+            prev: f.prev_entry_hash.str().map(Text::new),
             seq_ok,
             is_start: entry_type == Some("session_start"),
             is_call,
-            session_id: str_member(o, "session_id").map(str::to_owned),
+            session_id: f.session_id.str().map(Text::new),
             reset,
-            decision: if is_call {
-                str_member(o, "policy_decision").map(str::to_owned)
-            } else {
-                None
+            decision: match f.policy_decision.str() {
+                Some("allow") => Decision::Allow,
+                Some("deny" | "advisory_deny") => Decision::Deny,
+                Some("fault") => Decision::Fault,
+                _ => Decision::Other,
             },
             tool,
             receipt,
@@ -258,7 +396,7 @@ impl<'a> ChainVerifier<'a> {
             ctx,
             hasher: EntryHasher::new(),
             index: 0,
-            prev: Some("genesis".into()),
+            prev: Some(Text::new("genesis")),
             first_hash: None,
             last_hash: None,
             shape: None,
@@ -309,12 +447,7 @@ impl<'a> ChainVerifier<'a> {
             None => Prepared::NotObject,
             Some(o) => {
                 let own = self.hasher.push(o);
-                Prepared::Entry(Box::new(EntryFacts::of(
-                    self.index,
-                    o,
-                    &own,
-                    self.ctx.evidence_keys,
-                )))
+                Prepared::Entry(EntryFacts::of(self.index, o, &own, self.ctx.evidence_keys))
             }
         };
         self.apply(prepared);
@@ -344,7 +477,7 @@ impl<'a> ChainVerifier<'a> {
                 ));
                 return;
             }
-            Prepared::Entry(f) => *f,
+            Prepared::Entry(f) => f,
         };
         if !f.hash_ok {
             self.chain_failures.push(failure(
@@ -385,7 +518,7 @@ impl<'a> ChainVerifier<'a> {
         self.check_session(i, &f);
         self.prev = f.claimed;
         if f.is_call {
-            self.count_call(i, f.decision.as_deref(), f.tool);
+            self.count_call(i, f.decision, f.tool);
         }
         match f.receipt {
             Receipt::Absent => {}
@@ -457,19 +590,19 @@ impl<'a> ChainVerifier<'a> {
         }
     }
 
-    fn count_call(&mut self, i: u64, decision: Option<&str>, tool: ToolName) {
+    fn count_call(&mut self, i: u64, decision: Decision, tool: ToolName) {
         let c = &mut self.counts;
         c.total += 1;
         match decision {
-            Some("allow") => c.allowed += 1,
-            Some("deny" | "advisory_deny") => c.denied += 1,
-            Some("fault") => c.faulted += 1,
-            _ => {}
+            Decision::Allow => c.allowed += 1,
+            Decision::Deny => c.denied += 1,
+            Decision::Fault => c.faulted += 1,
+            Decision::Other => {}
         }
         match tool {
             ToolName::Str(t) => {
-                if !c.tools.contains(&t) {
-                    c.tools.insert(t);
+                if !c.tools.contains(&*t) {
+                    c.tools.insert(t.to_string());
                 }
             }
             ToolName::None => {}
@@ -531,7 +664,7 @@ impl<'a> ChainVerifier<'a> {
         {
             fail("claim gateway.session_id is not the session the bundle ends in".into());
         }
-        let eq = |a: &str, b: Option<&String>| b.is_some_and(|b| ct_eq(a.as_bytes(), b.as_bytes()));
+        let eq = |a: &str, b: Option<&Text>| b.is_some_and(|b| ct_eq(a.as_bytes(), b.as_bytes()));
         if !eq(&g.audit_chain.root, self.first_hash.as_ref()) {
             fail("bundle root does not match claim gateway.audit_chain.root".into());
         }

@@ -601,6 +601,21 @@ pub fn jcs(v: &Value) -> Result<Vec<u8>, CanonError> {
         }
         match v {
             Value::Float(f) => out.put(ecmascript_number(*f)?.as_bytes()),
+            // RFC 8785 numbers are binary64: an integer literal outside
+            // ±(2^53−1) is accepted only when it is exactly a binary64 value,
+            // and then printed as that value (so `1e17` and
+            // `100000000000000000` canonicalize alike: a fixed point).
+            Value::Int(i)
+                if i.as_i64()
+                    .is_none_or(|n| !(-SAFE_INT..=SAFE_INT).contains(&n)) =>
+            {
+                let text = i.to_string();
+                let f: f64 = text.parse().map_err(|_| CanonError::IntegerRange)?;
+                if !f.is_finite() || format!("{f:.0}") != text.trim_start_matches('+') {
+                    return Err(CanonError::IntegerRange);
+                }
+                out.put(ecmascript_number(f)?.as_bytes());
+            }
             Value::Array(items) => {
                 out.put(b"[");
                 for (n, item) in items.iter().enumerate() {

@@ -132,5 +132,45 @@ pub fn hex_decode(s: &str) -> Result<Vec<u8>, EncodingError> {
 /// ```
 pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
     use subtle::ConstantTimeEq;
-    a.len() == b.len() && bool::from(a.ct_eq(b))
+    if a.len() != b.len() {
+        return false;
+    }
+    // Branch-free accumulation of the differences, eight bytes at a time,
+    // then one constant-time comparison of the accumulator.
+    let mut acc = 0u64;
+    let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
+    let (ra, rb) = (ca.remainder(), cb.remainder());
+    for (x, y) in ca.zip(cb) {
+        let mut wx = [0u8; 8];
+        let mut wy = [0u8; 8];
+        wx.copy_from_slice(x);
+        wy.copy_from_slice(y);
+        acc |= u64::from_le_bytes(wx) ^ u64::from_le_bytes(wy);
+    }
+    for (x, y) in ra.iter().zip(rb) {
+        acc |= u64::from(x ^ y);
+    }
+    bool::from(std::hint::black_box(acc).ct_eq(&0))
+}
+
+#[cfg(test)]
+#[allow(clippy::indexing_slicing, clippy::cast_possible_truncation)]
+mod ct_eq_tests {
+    use super::ct_eq;
+
+    #[test]
+    fn finds_a_difference_at_every_position() {
+        for len in 0..40usize {
+            let a: Vec<u8> = (0..len).map(|i| i as u8).collect();
+            assert!(ct_eq(&a, &a.clone()));
+            for at in 0..len {
+                for bit in [1u8, 0x80] {
+                    let mut b = a.clone();
+                    b[at] ^= bit;
+                    assert!(!ct_eq(&a, &b), "len {len} at {at}");
+                }
+            }
+            assert!(!ct_eq(&a, &a[..len.saturating_sub(1)]) || len == 0);
+        }
+    }
 }

@@ -16,6 +16,7 @@ pub mod canonical;
 pub mod encoding;
 mod parse;
 pub mod stream;
+pub mod tape;
 mod value;
 
 pub use parse::{Limits, ParseError, parse, parse_prefix, parse_with};

@@ -586,45 +586,120 @@ fn scan_step(s: &mut Scan, bytes: &[u8]) -> Option<usize> {
         }
         return None;
     }
-    loop {
+    match scalar_until(s, bytes, bytes.len()) {
+        Scalar::Done(n) => Some(n),
+        Scalar::Limit | Scalar::More => None,
+    }
+}
+
+/// What the byte-run scan reached.
+enum Scalar {
+    /// The value is complete: its length.
+    Done(usize),
+    /// Reached `limit` with the value still open.
+    Limit,
+    /// Needs more input.
+    More,
+}
+
+/// Scans stop byte by stop byte from `s.at` until the value ends or `s.at`
+/// reaches `limit`.
+fn scalar_until(s: &mut Scan, bytes: &[u8], limit: usize) -> Scalar {
+    while s.at < limit {
         if s.in_str {
-            let rest = bytes.get(s.at..)?;
-            let Some(k) = memchr::memchr2(b'"', b'\\', rest) else {
+            let Some(at) = find(bytes, s.at, string_stops) else {
                 s.at = bytes.len();
-                return None;
+                return Scalar::More;
             };
-            let at = s.at + k;
             if bytes.get(at) == Some(&b'\\') {
                 // The escaped byte must be present before we skip it.
-                bytes.get(at + 1)?;
+                if bytes.get(at + 1).is_none() {
+                    s.at = at;
+                    return Scalar::More;
+                }
                 s.at = at + 2;
                 continue;
             }
             s.at = at + 1;
             s.in_str = false;
             if s.kind == b's' {
-                return Some(s.at);
+                return Scalar::Done(s.at);
             }
             continue;
         }
-        let b = *bytes.get(s.at)?;
-        s.at += 1;
-        match b {
-            b'"' => s.in_str = true,
-            b'{' | b'[' => s.depth += 1,
-            b'}' | b']' => {
+        let Some(at) = find(bytes, s.at, structure_stops) else {
+            s.at = bytes.len();
+            return Scalar::More;
+        };
+        s.at = at + 1;
+        match bytes.get(at) {
+            Some(b'"') => s.in_str = true,
+            Some(b'{' | b'[') => s.depth += 1,
+            Some(b'}' | b']') => {
                 s.depth = s.depth.saturating_sub(1);
                 if s.depth == 0 {
-                    return Some(s.at);
+                    return Scalar::Done(s.at);
                 }
             }
             _ => {}
         }
     }
+    Scalar::Limit
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// High bit set in each zero byte of `v`; exact for the lowest zero byte
+/// (bytes above it may be flagged spuriously, which `find` never looks at).
+#[inline]
+fn zero_bytes(v: u64) -> u64 {
+    v.wrapping_sub(ONES) & !v & HIGH
+}
+
+/// Bytes that end a run inside a string: `"` and `\`.
+#[inline]
+fn string_stops(x: u64) -> u64 {
+    zero_bytes(x ^ (ONES * 0x22)) | zero_bytes(x ^ (ONES * 0x5C))
+}
+
+/// Bytes that matter outside strings: `"`, `{`, `}`, `[`, `]` (the
+/// brackets differ from the braces in bit 5 only).
+#[inline]
+fn structure_stops(x: u64) -> u64 {
+    let y = x | (ONES * 0x20);
+    zero_bytes(x ^ (ONES * 0x22)) | zero_bytes(y ^ (ONES * 0x7B)) | zero_bytes(y ^ (ONES * 0x7D))
+}
+
+/// Index of the first byte at or after `from` flagged by `stops`.
+#[inline]
+fn find(bytes: &[u8], from: usize, stops: fn(u64) -> u64) -> Option<usize> {
+    let mut at = from;
+    while let Some(chunk) = bytes.get(at..at + 8) {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(chunk);
+        let m = stops(u64::from_le_bytes(w));
+        if m != 0 {
+            return Some(at + (m.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    let rest = bytes.get(at..)?;
+    let mut w = [0u8; 8];
+    w.get_mut(..rest.len())?.copy_from_slice(rest);
+    let m = stops(u64::from_le_bytes(w));
+    // Padding zeros never match: none of the stop bytes is 0.
+    let k = (m.trailing_zeros() / 8) as usize;
+    (m != 0 && k < rest.len()).then_some(at + k)
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation
+)]
 mod tests {
     use super::*;
 
@@ -665,6 +740,97 @@ mod tests {
             Ok(out)
         })();
         res.map_err(|e| r.drain(e))
+    }
+
+    /// The block scanner finds the extent the parser finds, however the
+    /// input arrives (strings with escapes, quotes and brackets inside).
+    #[test]
+    fn scan_finds_the_parsed_extent() {
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = move |n: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % n
+        };
+        let pieces = [
+            "\"a\"",
+            "\"{[}]\"",
+            "\"\\\"\"",
+            "\"\\\\\"",
+            "\"x\\\\\\\"y\"",
+            "1",
+            "null",
+            "\"\u{e9}t\u{e9}\"",
+            "\"a long string with some words in it, longer than 64 bytes....\"",
+            "\"\\\\\\\\\\\"\"",
+            "[]",
+            "{}",
+            "-12.5e3",
+        ];
+        for _ in 0..3000 {
+            let mut doc = String::new();
+            let mut stack = Vec::new();
+            doc.push('{');
+            stack.push('}');
+            let mut first = true;
+            while !stack.is_empty() && doc.len() < 2000 {
+                let in_obj = *stack.last().unwrap() == '}';
+                match next(6) {
+                    0 if stack.len() > 1 || doc.len() > 300 => {
+                        doc.push(stack.pop().unwrap());
+                        first = false;
+                        continue;
+                    }
+                    1 | 2 if stack.len() < 20 => {
+                        if !first {
+                            doc.push(',');
+                        }
+                        if in_obj {
+                            doc.push_str(&format!("\"k{}\":", doc.len()));
+                        }
+                        if next(2) == 0 {
+                            doc.push('{');
+                            stack.push('}');
+                        } else {
+                            doc.push('[');
+                            stack.push(']');
+                        }
+                        first = true;
+                        continue;
+                    }
+                    _ => {}
+                }
+                if !first {
+                    doc.push(',');
+                }
+                if in_obj {
+                    doc.push_str(&format!("\"k{}\":", doc.len()));
+                }
+                doc.push_str(pieces[next(pieces.len() as u64) as usize]);
+                first = false;
+            }
+            while let Some(c) = stack.pop() {
+                doc.push(c);
+            }
+            let want = crate::parse_prefix(doc.as_bytes(), 0, Limits::CLAIM)
+                .unwrap_or_else(|e| panic!("{e}: {doc}"))
+                .1;
+            assert_eq!(want, doc.len());
+            doc.push_str(",\"after\"]");
+            // Feed the scan in pieces of random size.
+            let bytes = doc.as_bytes();
+            let mut sc = Scan::default();
+            let mut avail = 0;
+            let got = loop {
+                avail = (avail + 1 + next(150) as usize).min(bytes.len());
+                if let Some(n) = scan_step(&mut sc, &bytes[..avail]) {
+                    break n;
+                }
+                assert!(avail < bytes.len(), "no end found: {doc}");
+            };
+            assert_eq!(got, want, "{doc}");
+        }
     }
 
     #[test]
