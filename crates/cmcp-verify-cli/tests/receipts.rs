@@ -25,6 +25,51 @@ fn run(args: &[&str]) -> (i32, Value) {
 }
 
 #[test]
+fn action_receipt_verified_only_with_its_issuer_key_pinned() {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(
+        "../../../shared/fixtures/trace-spec/action-receipts/01-valid-controller-accepted.json",
+    );
+    if !p.is_file() {
+        eprintln!("skipped: fixture folder absent ({})", p.display());
+        return;
+    }
+    let doc = cmcp_json::parse(&std::fs::read(&p).unwrap()).unwrap();
+    let keys = doc.get("trusted_issuer_keys").unwrap().as_object().unwrap();
+    let (_, jwk) = keys.iter().next().unwrap();
+    let raw = cmcp_claim::binding::decode_x(jwk.get("x").unwrap().as_str().unwrap()).unwrap();
+    let flag = format!(
+        "{}={}",
+        cmcp_receipt::external::key_id(&raw),
+        hex_encode(&raw)
+    );
+    let (got, _) = run(&[
+        "receipt",
+        "--kind",
+        "action",
+        "--receipt",
+        p.to_str().unwrap(),
+        "--evidence-key",
+        &flag,
+    ]);
+    assert_eq!(got, 0);
+    let other = format!(
+        "{}={}",
+        cmcp_receipt::external::key_id(&[7u8; 32]),
+        hex_encode(&[7u8; 32])
+    );
+    let (got, _) = run(&[
+        "receipt",
+        "--kind",
+        "action",
+        "--receipt",
+        p.to_str().unwrap(),
+        "--evidence-key",
+        &other,
+    ]);
+    assert_eq!(got, 1);
+}
+
+#[test]
 fn action_receipts_from_the_peer_vectors() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../../shared/fixtures/trace-spec/action-receipts");
@@ -33,7 +78,9 @@ fn action_receipts_from_the_peer_vectors() {
         return;
     }
     for (file, exit, code) in [
-        ("01-valid-controller-accepted.json", 0, None),
+        // The documents carry their own trusted keys: without a pin, a valid
+        // receipt is not established.
+        ("01-valid-controller-accepted.json", 1, None),
         ("04-signature-key-mismatch.json", 2, Some("RECEIPT_INVALID")),
         ("13-evidence-hash-mismatch.json", 2, Some("RECEIPT_INVALID")),
         ("14-receipt-issuer-key-unknown.json", 1, None),

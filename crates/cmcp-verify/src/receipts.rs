@@ -43,6 +43,28 @@ pub enum ReceiptInput<'a> {
 
 const F: &str = "receipt";
 
+/// True when every issuer key the action-receipt document trusts (JWK `x`)
+/// is among the relying party's pinned keys.
+fn document_keys_pinned(document: &Value, opts: &VerifyOptions) -> bool {
+    let Some(keys) = document
+        .get("trusted_issuer_keys")
+        .and_then(Value::as_object)
+    else {
+        return false;
+    };
+    !keys.is_empty()
+        && keys.iter().all(|(_, jwk)| {
+            jwk.get("x")
+                .and_then(Value::as_str)
+                .and_then(|x| cmcp_claim::binding::decode_x(x).ok())
+                .is_some_and(|k| {
+                    opts.evidence_keys
+                        .values()
+                        .any(|p| cmcp_json::encoding::ct_eq(p, &k))
+                })
+        })
+}
+
 /// The execution-evidence receipt check (§5.4) on an audit entry.
 fn check_execution(entry: &Value, opts: &VerifyOptions, l: &mut Ledger) {
     let ev = entry.get("external_execution_evidence");
@@ -148,38 +170,83 @@ pub fn verify_receipt(input: ReceiptInput<'_>, opts: &VerifyOptions) -> Verifica
                     l.detail(k, v.clone());
                 }
             }
-            if r.valid {
-                l.verified(F, "refusal receipt is signed by the claim's key and bound to its claim and session");
-            } else {
+            // The refusal is only as trustworthy as the claim that vouches for
+            // its key: the claim must be schema-valid, and its key pinned.
+            let schema = cmcp_claim::Claim::from_value(claim.clone());
+            if !r.valid {
                 let codes: Vec<&str> = r.errors.iter().map(|e| e.code()).collect();
                 l.detail("receipt_error", codes.join(","));
                 let why: Vec<String> = r.errors.iter().map(|e| e.to_string()).collect();
                 l.failed(F, FailureCode::ReceiptInvalid, why.join("; "));
+            } else if let Err(e) = schema {
+                l.detail("receipt_error", "claim_malformed");
+                l.failed(
+                    F,
+                    FailureCode::ReceiptInvalid,
+                    format!("the claim the refusal is bound to is malformed: {e}"),
+                );
+            } else {
+                let claim_key = claim
+                    .get("trace")
+                    .and_then(|t| t.get("cnf"))
+                    .and_then(|c| c.get("jwk"))
+                    .and_then(|j| j.get("x"))
+                    .and_then(Value::as_str)
+                    .and_then(|x| cmcp_claim::binding::decode_x(x).ok());
+                match (opts.trusted_key, claim_key) {
+                    (Some(pin), Some(k)) if cmcp_json::encoding::ct_eq(&pin, &k) => l.verified(
+                        F,
+                        "refusal receipt is signed by the pinned gateway key and bound to its claim and session",
+                    ),
+                    (Some(_), _) => l.failed(
+                        F,
+                        FailureCode::PublicKeyNotBound,
+                        "the claim's key is not the pinned gateway key (--trusted-key)",
+                    ),
+                    (None, _) => l.not_established(
+                        F,
+                        "the refusal is signed by the claim's own key, which nothing pins (--trusted-key)",
+                    ),
+                }
             }
         }
-        ReceiptInput::Action { document } => match cmcp_receipt::trace_action::run_vector(document)
-        {
-            Err(e) => l.failed(F, FailureCode::ReceiptInvalid, e.to_string()),
-            Ok(o) => {
-                l.detail("receipt_status", o.status.clone());
-                l.detail("controller_outcome", o.controller_outcome.clone());
-                if !o.warnings.is_empty() {
-                    l.detail("warnings", o.warnings.join(","));
-                }
-                if o.status.starts_with("receipt_valid") {
-                    l.verified(F, format!("action receipt valid: {}", o.controller_outcome));
-                } else if o.status == "receipt_unverified" {
-                    l.not_established(F, "action receipt issuer key is not pinned");
-                } else {
-                    l.detail("receipt_error", o.failures.join(","));
-                    l.failed(
-                        F,
-                        FailureCode::ReceiptInvalid,
-                        format!("{}: {}", o.status, o.failures.join(", ")),
-                    );
+        ReceiptInput::Action { document } => {
+            match cmcp_receipt::trace_action::run_vector(document) {
+                Err(e) => l.failed(F, FailureCode::ReceiptInvalid, e.to_string()),
+                Ok(o) => {
+                    l.detail("receipt_status", o.status.clone());
+                    l.detail("controller_outcome", o.controller_outcome.clone());
+                    if !o.warnings.is_empty() {
+                        l.detail("warnings", o.warnings.join(","));
+                    }
+                    if o.status.starts_with("receipt_valid") {
+                        // The document names its own trusted issuer keys: the
+                        // receipt is established only when the relying party
+                        // pinned every one of them (--evidence-key).
+                        if document_keys_pinned(document, opts) {
+                            l.verified(
+                                F,
+                                format!("action receipt valid: {}", o.controller_outcome),
+                            );
+                        } else {
+                            l.not_established(
+                                F,
+                                "the receipt verifies under keys the document itself supplies; pin the issuer key (--evidence-key) to establish it",
+                            );
+                        }
+                    } else if o.status == "receipt_unverified" {
+                        l.not_established(F, "action receipt issuer key is not pinned");
+                    } else {
+                        l.detail("receipt_error", o.failures.join(","));
+                        l.failed(
+                            F,
+                            FailureCode::ReceiptInvalid,
+                            format!("{}: {}", o.status, o.failures.join(", ")),
+                        );
+                    }
                 }
             }
-        },
+        }
     }
     result(l)
 }

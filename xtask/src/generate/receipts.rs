@@ -1023,10 +1023,27 @@ fn ks_claim(agent: Option<&str>, triggered: bool) -> Value {
         Some(Value::Bool(triggered)),
     );
     if let Some(a) = agent {
+        // A schema-valid identity: the claim must pass the claim schema for
+        // the refusal bound to it to count.
         set(
             &mut c,
             &["gateway", "agent_identity"],
-            Some(obj(vec![("agent_id", s(a))])),
+            Some(obj(vec![
+                ("manifest_id", s("018f4a3b-2c1d-7e5f-a8b9-0d1e2f3a4b5c")),
+                ("agent_id", s(a)),
+                ("authenticated_subject", s(a)),
+                ("subject_source", s("svid")),
+                ("issuer", s("spiffe://trust.example/signing-authority")),
+                ("issuer_key_id", s(&"ab".repeat(32))),
+                (
+                    "policy_bundle_hash",
+                    s(&format!("sha256:{}", "ab".repeat(32))),
+                ),
+                (
+                    "tool_catalog_hash",
+                    s(&format!("sha256:{}", "cd".repeat(32))),
+                ),
+            ])),
         );
     }
     sign_claim(&mut c, &key(GATEWAY));
@@ -1071,6 +1088,10 @@ fn ks(n: u32, description: &str, tags: &[&str], receipt: &Value, claim: &Value) 
     .receipt_cmd("kill-switch")
     .input("receipt", receipt)
     .claim(claim)
+    .opt(
+        "trusted_key",
+        s(&cmcp_verify::json::encoding::hex_encode(&public(GATEWAY))),
+    )
 }
 
 fn ks_fail(v: Vb, codes: &str) -> Vb {
@@ -1095,6 +1116,30 @@ fn kill_switch(out: &mut Out) {
         .l("receipt", "verified")
         .d("session_id", SID)
         .d("agent_id", AGENT),
+    );
+    out.add(
+        ks(
+            75,
+            "good refusal receipt, but no gateway key pinned: the claim's key vouches for itself, not established",
+            &["pins"],
+            &good,
+            &c,
+        )
+        .opt("trusted_key", Value::Null)
+        .st("partially_verified", None)
+        .l("receipt", "not_established"),
+    );
+    out.add(
+        ks(
+            76,
+            "good refusal receipt, but the pinned gateway key is another key",
+            &["pins"],
+            &good,
+            &c,
+        )
+        .opt("trusted_key", s(&hex_encode(&public([0x55; 32]))))
+        .st(UN, Some("PUBLIC_KEY_NOT_BOUND"))
+        .l("receipt", "failed"),
     );
     out.add(ks_fail(
         ks(
