@@ -9,6 +9,7 @@ mod generate;
 mod jsonx;
 mod peer;
 mod run;
+mod tamper;
 mod vector;
 
 use std::path::{Path, PathBuf};
@@ -38,6 +39,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("bench-compare") => bench_compare::bench_compare(&root, &args),
         Some("gen-example") => example::gen_example(&root, args.iter().any(|a| a == "--check")),
+        Some("tamper") => tamper::tamper(&root, args.get(1..).unwrap_or_default()),
         Some("gen-vectors") => generate::gen_vectors(&root, args.iter().any(|a| a == "--check")),
         Some("conformance") => {
             let mut ra = run::RunArgs::default();
