@@ -288,7 +288,7 @@ pub fn facade_options(root: &Path, v: &Vector) -> Result<VerifyOptions, String> 
             .as_object()
             .ok_or("--policy: the policy file must be a JSON object")?;
         for (k, _) in po.iter() {
-            if !matches!(k, "sev_snp" | "azure_cvm" | "tdx" | "tpm") {
+            if !matches!(k, "sev_snp" | "tdx" | "tpm") {
                 return Err(format!("--policy: unknown section {k:?}"));
             }
         }

@@ -397,9 +397,9 @@ impl CommonArgs {
                 .as_object()
                 .ok_or("--policy: the policy file must be a JSON object")?;
             for (k, _) in obj.iter() {
-                if !matches!(k, "sev_snp" | "azure_cvm" | "tdx" | "tpm") {
+                if !matches!(k, "sev_snp" | "tdx" | "tpm") {
                     return Err(format!(
-                        "--policy: unknown section {k:?} (sections: sev_snp, azure_cvm, tdx, tpm)"
+                        "--policy: unknown section {k:?} (sections: sev_snp, tdx, tpm; Azure CVM knobs are in sev_snp)"
                     ));
                 }
             }

@@ -92,18 +92,24 @@ pub(crate) fn open_bundle(path: &std::path::Path) -> Result<BundleFile, String> 
     })
 }
 
+/// `{"line": N, "error": "..."}`.
+fn error_line(n: usize, m: String) -> LineResult {
+    let mut o = cmcp_verify::json::Object::new();
+    o.insert(
+        "line",
+        cmcp_verify::json::Value::from(i64::try_from(n).unwrap_or(i64::MAX)),
+    );
+    o.insert("error", cmcp_verify::json::Value::from(m));
+    LineResult::Error(
+        String::from_utf8_lossy(&cmcp_verify::json::canonical::pyjson_vec(
+            &cmcp_verify::json::Value::Object(o),
+        ))
+        .into_owned(),
+    )
+}
+
 fn verify_line(n: usize, line: &[u8], verifier: &Verifier, opts: &VerifyOptions) -> LineResult {
-    let err = |m: String| {
-        let mut o = cmcp_verify::json::Object::new();
-        o.insert("line", cmcp_verify::json::Value::from(n as i64));
-        o.insert("error", cmcp_verify::json::Value::from(m));
-        LineResult::Error(
-            String::from_utf8_lossy(&cmcp_verify::json::canonical::pyjson_vec(
-                &cmcp_verify::json::Value::Object(o),
-            ))
-            .into_owned(),
-        )
-    };
+    let err = |m: String| error_line(n, m);
     let parsed = cmcp_verify::json::parse(line);
     let reference = parsed
         .as_ref()
@@ -160,7 +166,8 @@ pub fn run(
     let mut stdout = std::io::stdout().lock();
     loop {
         // Read one chunk of non-blank lines.
-        let mut chunk: Vec<(usize, Vec<u8>)> = Vec::with_capacity(CHUNK);
+        // `None`: the line was over the cap (reported, the batch goes on).
+        let mut chunk: Vec<(usize, Option<Vec<u8>>)> = Vec::with_capacity(CHUNK);
         let mut eof = false;
         while chunk.len() < CHUNK {
             let mut buf = Vec::new();
@@ -173,10 +180,18 @@ pub fn run(
             }
             line_no += 1;
             if buf.len() >= MAX_LINE && buf.last() != Some(&b'\n') {
-                return Err(format!(
-                    "batch line {line_no} is over the {} byte cap",
-                    MAX_LINE - 1
-                ));
+                // Skip the rest of the line in bounded pieces.
+                loop {
+                    buf.clear();
+                    let n = std::io::Read::take(&mut input, MAX_LINE as u64)
+                        .read_until(b'\n', &mut buf)
+                        .map_err(|e| format!("cannot read the batch input: {e}"))?;
+                    if n == 0 || buf.last() == Some(&b'\n') {
+                        break;
+                    }
+                }
+                chunk.push((line_no, None));
+                continue;
             }
             while matches!(buf.last(), Some(b'\n' | b'\r')) {
                 buf.pop();
@@ -184,7 +199,7 @@ pub fn run(
             if buf.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            chunk.push((line_no, buf));
+            chunk.push((line_no, Some(buf)));
         }
         // Verify the chunk on every core; results keep input order.
         let next = AtomicUsize::new(0);
@@ -199,7 +214,13 @@ pub fn run(
                         let (Some((n, line)), Some(slot)) = (chunk.get(i), slots.get(i)) else {
                             return;
                         };
-                        let r = verify_line(*n, line, verifier, opts);
+                        let r = match line {
+                            Some(line) => verify_line(*n, line, verifier, opts),
+                            None => error_line(
+                                *n,
+                                format!("line is over the {} byte cap", MAX_LINE - 1),
+                            ),
+                        };
                         if let Ok(mut g) = slot.lock() {
                             **g = Some(r);
                         }
