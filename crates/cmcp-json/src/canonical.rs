@@ -537,46 +537,109 @@ fn jcs_string<S: Sink>(s: &str, extra_escapes: bool, out: &mut S) {
 
 const SAFE_INT: i64 = 9_007_199_254_740_991;
 
-fn cjcs_inner<S: Sink>(v: &Value, depth: usize, out: &mut S) -> Result<(), CanonError> {
-    if depth > JCS_MAX_DEPTH {
-        return Err(CanonError::TooDeep(JCS_MAX_DEPTH));
-    }
-    match v {
-        Value::Null => out.put(b"null"),
-        Value::Bool(true) => out.put(b"true"),
-        Value::Bool(false) => out.put(b"false"),
-        Value::Int(i) => match i.as_i64() {
-            Some(n) if (-SAFE_INT..=SAFE_INT).contains(&n) => write_int(i, out),
-            _ => return Err(CanonError::IntegerRange),
-        },
-        Value::Float(_) => return Err(CanonError::Float),
-        Value::String(s) => jcs_string(s, false, out),
-        Value::Array(items) => {
-            out.put(b"[");
-            for (n, item) in items.iter().enumerate() {
-                if n > 0 {
-                    out.put(b",");
-                }
-                cjcs_inner(item, depth + 1, out)?;
-            }
-            out.put(b"]");
-        }
-        Value::Object(o) => {
-            let mut m: Vec<&(String, Value)> = o.members().iter().collect();
-            m.sort_by(|a, b| utf16_key_cmp(&a.0, &b.0));
-            out.put(b"{");
-            for (n, (k, v)) in m.into_iter().enumerate() {
-                if n > 0 {
-                    out.put(b",");
-                }
-                jcs_string(k, false, out);
-                out.put(b":");
-                cjcs_inner(v, depth + 1, out)?;
-            }
-            out.put(b"}");
+/// How the RFC 8785 family differ; one writer serves all three.
+#[derive(Clone, Copy)]
+struct Jcs {
+    /// Floats: refused (cMCP profile) or printed the ECMAScript way.
+    floats: bool,
+    /// Integers outside ±(2^53−1): refused, printed when exactly a binary64
+    /// value (plain JCS), or printed in full (Agent Manifest).
+    big_ints: BigInts,
+    /// Agent Manifest: NFC strings, extra escapes, `null` members dropped.
+    manifest: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum BigInts {
+    Refuse,
+    ExactDouble,
+    Unbounded,
+}
+
+impl Jcs {
+    fn string<S: Sink>(self, s: &str, out: &mut S) {
+        if self.manifest {
+            let n: String = s.nfc().collect();
+            jcs_string(&n, true, out);
+        } else {
+            jcs_string(s, false, out);
         }
     }
-    Ok(())
+
+    fn int<S: Sink>(self, i: &Int, out: &mut S) -> Result<(), CanonError> {
+        let safe = i
+            .as_i64()
+            .is_some_and(|n| (-SAFE_INT..=SAFE_INT).contains(&n));
+        match self.big_ints {
+            _ if safe => write_int(i, out),
+            BigInts::Unbounded => write_int(i, out),
+            BigInts::Refuse => return Err(CanonError::IntegerRange),
+            // RFC 8785 numbers are binary64: an integer literal outside
+            // ±(2^53−1) is accepted only when it is exactly a binary64 value,
+            // and then printed as that value (so `1e17` and
+            // `100000000000000000` canonicalize alike: a fixed point).
+            BigInts::ExactDouble => {
+                let text = i.to_string();
+                let f: f64 = text.parse().map_err(|_| CanonError::IntegerRange)?;
+                if !f.is_finite() || format!("{f:.0}") != text {
+                    return Err(CanonError::IntegerRange);
+                }
+                out.put(ecmascript_number(f)?.as_bytes());
+            }
+        }
+        Ok(())
+    }
+
+    fn write<S: Sink>(self, v: &Value, depth: usize, out: &mut S) -> Result<(), CanonError> {
+        if depth > JCS_MAX_DEPTH {
+            return Err(CanonError::TooDeep(JCS_MAX_DEPTH));
+        }
+        match v {
+            Value::Null => out.put(b"null"),
+            Value::Bool(true) => out.put(b"true"),
+            Value::Bool(false) => out.put(b"false"),
+            Value::Int(i) => self.int(i, out)?,
+            Value::Float(f) if self.floats => out.put(ecmascript_number(*f)?.as_bytes()),
+            Value::Float(_) => return Err(CanonError::Float),
+            Value::String(s) => self.string(s, out),
+            Value::Array(items) => {
+                out.put(b"[");
+                for (n, item) in items.iter().enumerate() {
+                    if n > 0 {
+                        out.put(b",");
+                    }
+                    self.write(item, depth + 1, out)?;
+                }
+                out.put(b"]");
+            }
+            Value::Object(o) => {
+                // Member order: UTF-16 code units of the (un-normalized) name.
+                let mut m: Vec<&(String, Value)> = o
+                    .members()
+                    .iter()
+                    .filter(|(_, v)| !(self.manifest && v.is_null()))
+                    .collect();
+                m.sort_by(|a, b| utf16_key_cmp(&a.0, &b.0));
+                out.put(b"{");
+                for (n, (k, v)) in m.into_iter().enumerate() {
+                    if n > 0 {
+                        out.put(b",");
+                    }
+                    self.string(k, out);
+                    out.put(b":");
+                    self.write(v, depth + 1, out)?;
+                }
+                out.put(b"}");
+            }
+        }
+        Ok(())
+    }
+
+    fn bytes(self, v: &Value) -> Result<Vec<u8>, CanonError> {
+        let mut out = Vec::new();
+        self.write(v, 0, &mut out)?;
+        Ok(out)
+    }
 }
 
 /// The cMCP RFC 8785 form: UTF-16 key order, minimal escaping, integers
@@ -588,118 +651,34 @@ fn cjcs_inner<S: Sink>(v: &Value, depth: usize, out: &mut S) -> Result<(), Canon
 /// assert!(cmcp_json::canonical::cjcs(&cmcp_json::parse(b"1.0").unwrap()).is_err());
 /// ```
 pub fn cjcs(v: &Value) -> Result<Vec<u8>, CanonError> {
-    let mut out = Vec::new();
-    cjcs_inner(v, 0, &mut out)?;
-    Ok(out)
+    Jcs {
+        floats: false,
+        big_ints: BigInts::Refuse,
+        manifest: false,
+    }
+    .bytes(v)
 }
 
 /// Plain RFC 8785 (JCS): as [`cjcs`] but floats are printed the ECMAScript way.
 pub fn jcs(v: &Value) -> Result<Vec<u8>, CanonError> {
-    fn inner<S: Sink>(v: &Value, depth: usize, out: &mut S) -> Result<(), CanonError> {
-        if depth > JCS_MAX_DEPTH {
-            return Err(CanonError::TooDeep(JCS_MAX_DEPTH));
-        }
-        match v {
-            Value::Float(f) => out.put(ecmascript_number(*f)?.as_bytes()),
-            // RFC 8785 numbers are binary64: an integer literal outside
-            // ±(2^53−1) is accepted only when it is exactly a binary64 value,
-            // and then printed as that value (so `1e17` and
-            // `100000000000000000` canonicalize alike: a fixed point).
-            Value::Int(i)
-                if i.as_i64()
-                    .is_none_or(|n| !(-SAFE_INT..=SAFE_INT).contains(&n)) =>
-            {
-                let text = i.to_string();
-                let f: f64 = text.parse().map_err(|_| CanonError::IntegerRange)?;
-                if !f.is_finite() || format!("{f:.0}") != text.trim_start_matches('+') {
-                    return Err(CanonError::IntegerRange);
-                }
-                out.put(ecmascript_number(f)?.as_bytes());
-            }
-            Value::Array(items) => {
-                out.put(b"[");
-                for (n, item) in items.iter().enumerate() {
-                    if n > 0 {
-                        out.put(b",");
-                    }
-                    inner(item, depth + 1, out)?;
-                }
-                out.put(b"]");
-            }
-            Value::Object(o) => {
-                let mut m: Vec<&(String, Value)> = o.members().iter().collect();
-                m.sort_by(|a, b| utf16_key_cmp(&a.0, &b.0));
-                out.put(b"{");
-                for (n, (k, v)) in m.into_iter().enumerate() {
-                    if n > 0 {
-                        out.put(b",");
-                    }
-                    jcs_string(k, false, out);
-                    out.put(b":");
-                    inner(v, depth + 1, out)?;
-                }
-                out.put(b"}");
-            }
-            other => cjcs_inner(other, depth, out)?,
-        }
-        Ok(())
+    Jcs {
+        floats: true,
+        big_ints: BigInts::ExactDouble,
+        manifest: false,
     }
-    let mut out = Vec::new();
-    inner(v, 0, &mut out)?;
-    Ok(out)
-}
-
-fn amjcs_inner<S: Sink>(v: &Value, depth: usize, out: &mut S) -> Result<(), CanonError> {
-    if depth > JCS_MAX_DEPTH {
-        return Err(CanonError::TooDeep(JCS_MAX_DEPTH));
-    }
-    match v {
-        Value::Null => out.put(b"null"),
-        Value::Bool(true) => out.put(b"true"),
-        Value::Bool(false) => out.put(b"false"),
-        Value::Int(i) => write_int(i, out),
-        Value::Float(f) => out.put(ecmascript_number(*f)?.as_bytes()),
-        Value::String(s) => {
-            let n: String = s.nfc().collect();
-            jcs_string(&n, true, out);
-        }
-        Value::Array(items) => {
-            out.put(b"[");
-            for (n, item) in items.iter().enumerate() {
-                if n > 0 {
-                    out.put(b",");
-                }
-                amjcs_inner(item, depth + 1, out)?;
-            }
-            out.put(b"]");
-        }
-        Value::Object(o) => {
-            let mut m: Vec<&(String, Value)> =
-                o.members().iter().filter(|(_, v)| !v.is_null()).collect();
-            m.sort_by(|a, b| utf16_key_cmp(&a.0, &b.0));
-            out.put(b"{");
-            for (n, (k, v)) in m.into_iter().enumerate() {
-                if n > 0 {
-                    out.put(b",");
-                }
-                let nk: String = k.nfc().collect();
-                jcs_string(&nk, true, out);
-                out.put(b":");
-                amjcs_inner(v, depth + 1, out)?;
-            }
-            out.put(b"}");
-        }
-    }
-    Ok(())
+    .bytes(v)
 }
 
 /// The Agent Manifest form: NFC strings, `null` members dropped, keys in
 /// UTF-16 order of their un-normalized text, escapes for U+007F–U+009F and
 /// U+2028/U+2029, unbounded integers, ECMAScript floats.
 pub fn amjcs(v: &Value) -> Result<Vec<u8>, CanonError> {
-    let mut out = Vec::new();
-    amjcs_inner(v, 0, &mut out)?;
-    Ok(out)
+    Jcs {
+        floats: true,
+        big_ints: BigInts::Unbounded,
+        manifest: true,
+    }
+    .bytes(v)
 }
 
 #[cfg(test)]
