@@ -14,7 +14,7 @@
 //! TPMS_ATTEST / TPMT_SIGNATURE are read by a minimal local parser (only the
 //! members this path needs), so this crate does not depend on `cmcp-tpm`.
 
-use crate::parse::{AttestationReport, REPORT_LEN, ReportError};
+use crate::parse::REPORT_LEN;
 use crate::verifier::{SnpVerifier, authenticate_and_appraise, fail_with};
 use cmcp_json::Value;
 use cmcp_json::encoding::{b64_decode, b64u_decode, ct_eq};
@@ -394,38 +394,11 @@ pub(crate) fn verify_azure(
             return fail(l, "measurement", "evidence_parse_error", &e.to_string());
         }
     };
-    let report = match AttestationReport::parse(&env.snp_report) {
-        Ok(r) => r,
-        Err(ReportError::Version(n)) => {
-            l.detail("snp_report_version", n.to_string());
-            return fail(
-                l,
-                "measurement",
-                "invalid_snp_report_version",
-                &format!("SNP report VERSION {n} is below 2"),
-            );
-        }
-        Err(e) => return fail(l, "measurement", "raw_evidence_parse_error", &e.to_string()),
+    let Some(report) =
+        crate::verifier::parse_and_measure(&env.snp_report, input.claimed_measurement, l, fail)
+    else {
+        return;
     };
-    l.detail("snp_report_version", report.version.to_string());
-    l.detail("platform_info", format!("0x{:x}", report.platform_info.0));
-    match input.claimed_measurement {
-        Some(m) => {
-            if !ct_eq(report.claimed_measurement_form().as_bytes(), m.as_bytes()) {
-                return fail(
-                    l,
-                    "measurement",
-                    "measurement_mismatch",
-                    "claimed measurement is not sha384 of the report's MEASUREMENT",
-                );
-            }
-            l.verified(
-                "measurement",
-                "claimed measurement = sha384(report MEASUREMENT)",
-            );
-        }
-        None => l.not_checked("measurement", "no claimed measurement supplied"),
-    }
     let rd_hash = sha2::Sha256::digest(&env.runtime_data);
     if !ct_eq(&rd_hash, report.report_data.get(..32).unwrap_or(&[])) {
         return fail(

@@ -89,6 +89,56 @@ fn fail(l: &mut Ledger, field: &str, reason: &str, msg: &str) {
     l.not_established("vcek_cert_chain", "not checked: an earlier check failed");
 }
 
+/// Parses the SNP report and checks the claimed measurement against it (the
+/// claim carries sha384 of MEASUREMENT, spec §6.2). Shared by the native and
+/// Azure paths, which differ only in how an early failure is recorded
+/// (`fail`). `None` means a failure was recorded.
+pub(crate) fn parse_and_measure(
+    raw: &[u8],
+    claimed: Option<&str>,
+    l: &mut Ledger,
+    fail: fn(&mut Ledger, &str, &str, &str),
+) -> Option<AttestationReport> {
+    let report = match AttestationReport::parse(raw) {
+        Ok(r) => r,
+        Err(ReportError::Version(n)) => {
+            l.detail("snp_report_version", n.to_string());
+            fail(
+                l,
+                "measurement",
+                "invalid_snp_report_version",
+                &format!("SNP report VERSION {n} is below 2"),
+            );
+            return None;
+        }
+        Err(e) => {
+            fail(l, "measurement", "raw_evidence_parse_error", &e.to_string());
+            return None;
+        }
+    };
+    l.detail("snp_report_version", report.version.to_string());
+    l.detail("platform_info", format!("0x{:x}", report.platform_info.0));
+    match claimed {
+        Some(m) => {
+            if !ct_eq(report.claimed_measurement_form().as_bytes(), m.as_bytes()) {
+                fail(
+                    l,
+                    "measurement",
+                    "measurement_mismatch",
+                    "claimed measurement is not sha384 of the report's MEASUREMENT",
+                );
+                return None;
+            }
+            l.verified(
+                "measurement",
+                "claimed measurement = sha384(report MEASUREMENT)",
+            );
+        }
+        None => l.not_checked("measurement", "no claimed measurement supplied"),
+    }
+    Some(report)
+}
+
 /// Records absent evidence: the claim names the platform but carries no
 /// report, so nothing can be established (and nothing was checked and failed).
 pub(crate) fn no_evidence(l: &mut Ledger, msg: &str) {
@@ -137,41 +187,9 @@ fn verify_native(
     let Some(raw) = input.raw_evidence.filter(|r| !r.is_empty()) else {
         return no_evidence(l, "no SNP report in raw_evidence");
     };
-    let report = match AttestationReport::parse(raw) {
-        Ok(r) => r,
-        Err(ReportError::Version(n)) => {
-            l.detail("snp_report_version", n.to_string());
-            return fail(
-                l,
-                "measurement",
-                "invalid_snp_report_version",
-                &format!("SNP report VERSION {n} is below 2"),
-            );
-        }
-        Err(e) => return fail(l, "measurement", "raw_evidence_parse_error", &e.to_string()),
+    let Some(report) = parse_and_measure(raw, input.claimed_measurement, l, fail) else {
+        return;
     };
-    l.detail("snp_report_version", report.version.to_string());
-    l.detail("platform_info", format!("0x{:x}", report.platform_info.0));
-
-    // Measurement: the claim carries sha384(MEASUREMENT) (spec §6.2).
-    match input.claimed_measurement {
-        Some(m) => {
-            let want = report.claimed_measurement_form();
-            if !ct_eq(want.as_bytes(), m.as_bytes()) {
-                return fail(
-                    l,
-                    "measurement",
-                    "measurement_mismatch",
-                    "claimed measurement is not sha384 of the report's MEASUREMENT",
-                );
-            }
-            l.verified(
-                "measurement",
-                "claimed measurement = sha384(report MEASUREMENT)",
-            );
-        }
-        None => l.not_checked("measurement", "no claimed measurement supplied"),
-    }
 
     // REPORT_DATA must equal all 64 nonce bytes.
     let mut bound = false;
