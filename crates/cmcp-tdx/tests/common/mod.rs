@@ -42,3 +42,4 @@ pub const QVL_OUTDATED: &str = "hardware/dcap-qvl-samples/tdx_quote_outdated";
 pub const QVL_COLLATERAL: &str = "hardware/dcap-qvl-samples/tdx_quote_collateral.json";
 pub const QVL_OUTDATED_COLLATERAL: &str =
     "hardware/dcap-qvl-samples/tdx_quote_outdated_collateral.json";
+pub mod synth;
