@@ -762,6 +762,29 @@ fn flagged_at(from: usize, word: usize, m: u64) -> Option<usize> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_source_claiming_more_than_it_was_given_is_a_read_error() {
+        struct Liar;
+        impl Read for Liar {
+            fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+                Ok(out.len() + 1)
+            }
+        }
+        let mut r = Reader::new(Liar, Limits::CLAIM);
+        match r.begin_object() {
+            Err(ParseError::Read { offset: 0, message }) => {
+                assert_eq!(
+                    message,
+                    format!(
+                        "source reported {} bytes read into {INITIAL_BUFFER}",
+                        INITIAL_BUFFER + 1
+                    )
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
     /// Reads `doc` as `{"entries":[...], other members}` with a tiny read size
     /// and compares the error with the in-memory parser's.
     fn stream_parse(doc: &[u8], chunk: usize) -> Result<Vec<Value>, ParseError> {

@@ -331,5 +331,42 @@ mod tests {
         let b = Timestamp::parse_rfc3339("2026-01-01T00:00:02Z").unwrap();
         assert_eq!(b.seconds_since(a), 1);
         assert_eq!(a.seconds_since(b), -1);
+        let c = Timestamp::parse_rfc3339("2026-01-01T00:00:02.9Z").unwrap();
+        assert_eq!(c.seconds_since(a), 2);
+        assert_eq!(a.seconds_since(c), -2);
+        assert_eq!(a.seconds_since(a), 0);
+    }
+
+    #[test]
+    fn seconds_since_saturates_at_the_ends() {
+        let (lo, hi) = (
+            Timestamp::from_unix(i64::MIN),
+            Timestamp::from_unix(i64::MAX),
+        );
+        assert_eq!(hi.seconds_since(lo), i64::MAX);
+        assert_eq!(lo.seconds_since(hi), i64::MIN);
+        assert_eq!(hi.seconds_since(Timestamp::from_unix(-1)), i64::MAX);
+        assert_eq!(Timestamp::from_unix(-2).seconds_since(hi), i64::MIN);
+        // One second inside the range is exact.
+        assert_eq!(Timestamp::from_unix(-1).seconds_since(hi), i64::MIN);
+        assert_eq!(Timestamp::from_unix(0).seconds_since(hi), -i64::MAX);
+        // Nanoseconds pull a just-overflowing difference back to the bound.
+        let late = Timestamp::parse_rfc3339("1970-01-01T00:00:00.5Z").unwrap();
+        assert_eq!(hi.seconds_since(Timestamp::from_unix(-1)), i64::MAX);
+        assert_eq!(lo.seconds_since(late), i64::MIN);
+    }
+
+    #[test]
+    fn extreme_years_print_and_parse() {
+        let t = Timestamp::parse_rfc3339("0000-03-01T00:00:00Z").unwrap();
+        assert_eq!(t.unix(), -62_162_035_200);
+        assert_eq!(t.to_string(), "0000-03-01T00:00:00Z");
+        let t = Timestamp::parse_rfc3339("9999-12-31T23:59:59.999999999999-23:59").unwrap();
+        assert_eq!(t.unix(), 253_402_387_139);
+        assert_eq!(t.to_string(), "10000-01-01T23:58:59.999999999Z");
+        assert_eq!(
+            Timestamp::from_unix(i64::MIN).to_string(),
+            "-292277022657-01-27T08:29:52Z"
+        );
     }
 }
