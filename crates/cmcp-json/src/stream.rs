@@ -757,7 +757,10 @@ fn flagged_at(from: usize, word: usize, m: u64) -> Option<usize> {
     clippy::unwrap_used,
     clippy::panic,
     clippy::indexing_slicing,
-    clippy::cast_possible_truncation
+    clippy::cast_possible_truncation,
+    clippy::arithmetic_side_effects,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss
 )]
 mod tests {
     use super::*;

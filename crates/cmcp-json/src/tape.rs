@@ -628,7 +628,10 @@ impl Tape {
     clippy::unwrap_used,
     clippy::indexing_slicing,
     clippy::panic,
-    clippy::cast_possible_truncation
+    clippy::cast_possible_truncation,
+    clippy::arithmetic_side_effects,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss
 )]
 mod tests {
     use super::*;

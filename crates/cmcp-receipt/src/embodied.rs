@@ -724,7 +724,10 @@ fn present_o<'a>(o: &'a Object, name: &str) -> Option<&'a Value> {
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::indexing_slicing,
-    clippy::panic
+    clippy::panic,
+    clippy::arithmetic_side_effects,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss
 )]
 mod tests {
     use super::*;

@@ -888,7 +888,10 @@ mod tests {
         clippy::expect_used,
         clippy::indexing_slicing,
         clippy::panic,
-        clippy::cast_possible_truncation
+        clippy::cast_possible_truncation,
+        clippy::arithmetic_side_effects,
+        clippy::cast_possible_wrap,
+        clippy::cast_sign_loss
     )]
     use super::*;
 
