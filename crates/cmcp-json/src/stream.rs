@@ -123,12 +123,11 @@ struct Scan {
 }
 
 /// A streaming reader; see the [module documentation](self).
-///
-/// Invariants: `pos <= checked <= end <= buf.len()`, and `base + end` (the
-/// absolute offset of the end of the buffered input) is representable, which
-/// [`Reader::fill`] checks; every absolute offset `base + x` with `x <= end`
-/// is therefore exact.
 pub struct Reader<R> {
+    // Invariants: `pos <= checked <= end <= buf.len()`, and `base + end`
+    // (the absolute offset of the end of the buffered input) is
+    // representable, which `fill` checks; every absolute offset `base + x`
+    // with `x <= end` is therefore exact.
     src: R,
     buf: Vec<u8>,
     pos: usize,
@@ -171,7 +170,7 @@ impl<R: Read> Reader<R> {
     }
 
     /// Absolute offset of buffer position `at <= end` (exact: see the
-    /// invariants on [`Reader`]).
+    /// invariants on the fields of `Reader`).
     fn absolute(&self, at: usize) -> usize {
         self.base.saturating_add(at)
     }
