@@ -2,7 +2,10 @@
     missing_docs,
     clippy::unwrap_used,
     clippy::expect_used,
-    clippy::indexing_slicing
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss
 )]
 //! Chain hashing (entries/s and bytes/s) at 1k, 10k and 100k entries,
 //! canonicalization throughput, and one software-only claim.

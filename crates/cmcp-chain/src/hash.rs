@@ -69,7 +69,8 @@ impl EntryHasher {
         if self.count > 0 {
             self.array.update(b",");
         }
-        self.count += 1;
+        // One per entry held in memory or read from a stream: exact.
+        self.count = self.count.saturating_add(1);
         self.array.update(&self.scratch);
         own
     }
@@ -80,7 +81,8 @@ impl EntryHasher {
         if self.count > 0 {
             self.array.update(b",");
         }
-        self.count += 1;
+        // One per entry: exact.
+        self.count = self.count.saturating_add(1);
         self.array.update(canonical);
     }
 

@@ -284,16 +284,19 @@ fn prepare(
     out.clear();
     let mut error = None;
     for (n, &(start, len, full, offset)) in b.items.iter().enumerate() {
-        let i = b.first_index + n as u64;
+        // Entry indexes are far below `u64::MAX` (entries take bytes of a
+        // document whose offsets fit in `usize`): the sum is exact.
+        let i = b.first_index.saturating_add(n as u64);
         let at = canon.len();
-        if let Some(value) = b.raw.get(start..start + len)
+        let item = b.raw.get(start..).unwrap_or(&[]);
+        if let Some(value) = item.get(..len)
             && let Some(prepared) = prepare_plain(i, value, ws, &mut canon, keys)
         {
             out.push((at..canon.len(), prepared));
             continue;
         }
         canon.truncate(at);
-        let bytes = b.raw.get(start..start + full).unwrap_or(&[]);
+        let bytes = item.get(..full).unwrap_or(&[]);
         let value = match parse_raw(bytes, len, offset, 2, entry_limits()) {
             Ok(v) => v,
             Err(e) => {
@@ -390,7 +393,8 @@ fn inline<R: Read>(
             return Ok(());
         }
         batch = Batch {
-            seq: d.seq + 1,
+            // Not used on this path (batches are applied as they are made).
+            seq: d.seq.saturating_add(1),
             first_index: 0,
             raw: d.raw,
             items: d.items,
@@ -419,7 +423,8 @@ fn apply_ready(
     spare_out: &mut Vec<SpareOut>,
 ) {
     while let Some(mut d) = pending.remove(next_seq) {
-        *next_seq += 1;
+        // Batch numbers stay below the number of entries (see `prepare`).
+        *next_seq = next_seq.saturating_add(1);
         if first_error.is_none()
             && let Some(e) = absorb(v, &mut d)
         {
@@ -439,13 +444,15 @@ fn threaded<R: Read>(
     threads: usize,
     keys: Option<&BTreeMap<String, [u8; 32]>>,
 ) -> Result<(), ParseError> {
-    let max_in_flight = (threads * 2 + 1) as u64;
-    let (job_tx, job_rx) = mpsc::sync_channel::<Job>(threads * 2 + 1);
+    // `threads` is at most 64 (see `verify_bundle_reader_with`).
+    let in_flight = threads.saturating_mul(2).saturating_add(1);
+    let max_in_flight = in_flight as u64;
+    let (job_tx, job_rx) = mpsc::sync_channel::<Job>(in_flight);
     let job_rx = Mutex::new(job_rx);
     let job_rx = &job_rx;
     let (done_tx, done_rx) = mpsc::channel::<Done>();
     std::thread::scope(move |scope| {
-        let mut spawned = 0;
+        let mut spawned_any = false;
         for _ in 0..threads {
             let done_tx = done_tx.clone();
             let worker = move || {
@@ -466,11 +473,11 @@ fn threaded<R: Read>(
                 .spawn_scoped(scope, worker)
                 .is_ok()
             {
-                spawned += 1;
+                spawned_any = true;
             }
         }
         drop(done_tx);
-        if spawned == 0 {
+        if !spawned_any {
             drop(job_tx);
             return inline(r, v, first, Ok(true), keys);
         }
@@ -488,15 +495,17 @@ fn threaded<R: Read>(
             if let Some(mut b) = batch.take() {
                 b.seq = sent;
                 b.first_index = entries_sent;
-                entries_sent += b.items.len() as u64;
+                // Counts of entries and batches: exact (see `prepare`).
+                entries_sent = entries_sent.saturating_add(b.items.len() as u64);
                 let (canon, out) = spare_out.pop().unwrap_or_default();
                 if job_tx.send((b, canon, out)).is_err() {
                     break;
                 }
-                sent += 1;
+                sent = sent.saturating_add(1);
             }
-            // Bounded read-ahead: wait while too many batches are in flight.
-            while sent - next_seq >= max_in_flight || (!more && next_seq < sent) {
+            // Bounded read-ahead: wait while too many batches are in flight
+            // (`next_seq <= sent`: only sent batches come back).
+            while sent.saturating_sub(next_seq) >= max_in_flight || (!more && next_seq < sent) {
                 let Ok(d) = done_rx.recv() else { break };
                 pending.insert(d.seq, d);
                 apply_ready(

@@ -437,10 +437,23 @@ impl<'a> ChainVerifier<'a> {
         self.index
     }
 
+    /// Counts one more entry and returns its index. A bundle with more
+    /// entries than the claim's counters hold (`i64::MAX`) is malformed;
+    /// entries are only tallied while the shape is sound, so every other
+    /// counter stays at or below the index.
+    fn next_index(&mut self) -> u64 {
+        let i = self.index;
+        match i.checked_add(1).filter(|n| i64::try_from(*n).is_ok()) {
+            Some(n) => self.index = n,
+            None => self.malformed("bundle has more entries than can be counted"),
+        }
+        i
+    }
+
     /// Checks the next entry.
     pub fn push(&mut self, entry: &Value) {
         if self.shape.is_some() {
-            self.index += 1;
+            self.next_index();
             return;
         }
         let prepared = match entry.as_object() {
@@ -463,8 +476,7 @@ impl<'a> ChainVerifier<'a> {
     }
 
     fn apply(&mut self, prepared: Prepared) {
-        let i = self.index;
-        self.index += 1;
+        let i = self.next_index();
         if self.shape.is_some() {
             return;
         }
@@ -520,15 +532,16 @@ impl<'a> ChainVerifier<'a> {
         if f.is_call {
             self.count_call(i, f.decision, f.tool);
         }
+        // At most one per entry: below the entry index, so exact.
         match f.receipt {
             Receipt::Absent => {}
-            Receipt::Unchecked => self.receipts_seen += 1,
+            Receipt::Unchecked => self.receipts_seen = self.receipts_seen.saturating_add(1),
             Receipt::Ok => {
-                self.receipts_seen += 1;
-                self.receipts_ok += 1;
+                self.receipts_seen = self.receipts_seen.saturating_add(1);
+                self.receipts_ok = self.receipts_ok.saturating_add(1);
             }
             Receipt::Failed(e) => {
-                self.receipts_seen += 1;
+                self.receipts_seen = self.receipts_seen.saturating_add(1);
                 self.receipt_failures.push(failure(
                     EXTERNAL_EVIDENCE_VERIFICATION_FAILED,
                     Some(i),
@@ -591,12 +604,14 @@ impl<'a> ChainVerifier<'a> {
     }
 
     fn count_call(&mut self, i: u64, decision: Decision, tool: ToolName) {
+        // At most one per entry, and the entry index stays within `i64`
+        // (see `next_index`): the saturating additions are exact.
         let c = &mut self.counts;
-        c.total += 1;
+        c.total = c.total.saturating_add(1);
         match decision {
-            Decision::Allow => c.allowed += 1,
-            Decision::Deny => c.denied += 1,
-            Decision::Fault => c.faulted += 1,
+            Decision::Allow => c.allowed = c.allowed.saturating_add(1),
+            Decision::Deny => c.denied = c.denied.saturating_add(1),
+            Decision::Fault => c.faulted = c.faulted.saturating_add(1),
             Decision::Other => {}
         }
         match tool {

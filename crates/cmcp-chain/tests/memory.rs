@@ -3,7 +3,10 @@
     clippy::expect_used,
     clippy::indexing_slicing,
     clippy::panic,
-    clippy::cast_possible_truncation
+    clippy::cast_possible_truncation,
+    clippy::arithmetic_side_effects,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss
 )]
 //! Streaming verification runs in memory independent of the number of
 //! entries: a bundle is generated lazily, entry by entry, behind a `Read`

@@ -15,7 +15,8 @@ use sha2::{Digest as _, Sha256};
 /// );
 /// ```
 pub fn thumbprint(x: &str) -> [u8; 32] {
-    let mut pre = Vec::with_capacity(64 + x.len());
+    // A capacity hint only.
+    let mut pre = Vec::with_capacity(x.len().saturating_add(64));
     pre.extend_from_slice(br#"{"crv":"Ed25519","kty":"OKP","x":"#);
     pyjson_string(x, &mut pre);
     pre.push(b'}');

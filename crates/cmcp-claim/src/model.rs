@@ -265,11 +265,9 @@ impl SchemaError {
             .take(Self::DESCRIBE_MAX)
             .map(|v| v.to_string())
             .collect();
-        if self.violations.len() > Self::DESCRIBE_MAX {
-            lines.push(format!(
-                "… and {} more violations",
-                self.violations.len() - Self::DESCRIBE_MAX
-            ));
+        let more = self.violations.len().saturating_sub(Self::DESCRIBE_MAX);
+        if more > 0 {
+            lines.push(format!("… and {more} more violations"));
         }
         lines.join("\n")
     }

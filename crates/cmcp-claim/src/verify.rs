@@ -389,10 +389,11 @@ fn check_freshness(claim: &Claim, opts: &VerifyOptions, l: &mut Ledger) -> (i64,
     if g.attestation_stale {
         problems.push("the claim itself declares attestation_stale: true".into());
     }
-    if age < -skew {
+    // `skew >= 0`; comparing magnitudes avoids negating either side.
+    if age < 0 && age.unsigned_abs() > skew.unsigned_abs() {
         problems.push(format!(
             "attestation is dated {} s after the verification time (allowed skew {skew} s)",
-            -age
+            age.unsigned_abs()
         ));
     }
     if age > max {

@@ -3,7 +3,10 @@
     clippy::expect_used,
     clippy::indexing_slicing,
     clippy::panic,
-    clippy::cast_possible_truncation
+    clippy::cast_possible_truncation,
+    clippy::arithmetic_side_effects,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss
 )]
 //! The TRACE canonicalization-boundary vectors: each record is signed over
 //! RFC 8785 of the record without `signature`; a correct serializer makes

@@ -118,8 +118,7 @@ const HEX: &[u8; 16] = b"0123456789abcdef";
 
 fn put_u_escape<S: Sink>(unit: u32, out: &mut S) {
     let mut buf = *b"\\u0000";
-    for (i, slot) in buf.iter_mut().skip(2).enumerate() {
-        let shift = 12 - 4 * i;
+    for (slot, shift) in buf.iter_mut().skip(2).zip([12u32, 8, 4, 0]) {
         let nibble = ((unit >> shift) & 0xF) as usize;
         *slot = HEX.get(nibble).copied().unwrap_or(b'0');
     }
@@ -150,27 +149,27 @@ pub fn pyjson_string<S: Sink>(s: &str, out: &mut S) {
     out.put(b"\"");
     let bytes = s.as_bytes();
     let mut run_start = 0;
-    let mut i = 0;
+    // `i` only ever moves past bytes of `s`, so it stays within
+    // `bytes.len()` and the saturating additions never saturate.
+    let mut i: usize = 0;
     loop {
         // Skip eight plain bytes at a time.
-        while let Some(chunk) = bytes.get(i..i + 8) {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            if needs_escape8(u64::from_le_bytes(word)) {
+        while let Some(chunk) = bytes.get(i..).and_then(<[u8]>::first_chunk::<8>) {
+            if needs_escape8(u64::from_le_bytes(*chunk)) {
                 break;
             }
-            i += 8;
+            i = i.saturating_add(8);
         }
         let Some(&b) = bytes.get(i) else { break };
         if (0x20..0x7F).contains(&b) && b != b'"' && b != b'\\' {
-            i += 1;
+            i = i.saturating_add(1);
             continue;
         }
         if let Some(run) = bytes.get(run_start..i) {
             out.put(run);
         }
         if b < 0x80 {
-            i += 1;
+            i = i.saturating_add(1);
             match b {
                 b'"' => out.put(b"\\\""),
                 b'\\' => out.put(b"\\\\"),
@@ -186,12 +185,12 @@ pub fn pyjson_string<S: Sink>(s: &str, out: &mut S) {
                 .get(i..)
                 .and_then(|t| t.chars().next())
                 .unwrap_or('\u{fffd}');
-            i += ch.len_utf8();
+            i = i.saturating_add(ch.len_utf8());
             let cp = u32::from(ch);
-            if cp >= 0x10000 {
-                let v = cp - 0x10000;
-                put_u_escape(0xD800 + (v >> 10), out);
-                put_u_escape(0xDC00 + (v & 0x3FF), out);
+            if let Some(v) = cp.checked_sub(0x10000) {
+                // A surrogate pair: `v` has 20 bits, ten for each half.
+                put_u_escape(0xD800 | (v >> 10), out);
+                put_u_escape(0xDC00 | (v & 0x3FF), out);
             } else {
                 put_u_escape(cp, out);
             }
@@ -282,7 +281,11 @@ impl PyjsonWriter {
         let mut range = None;
         let n = members.len();
         for j in 0..n {
-            let Some((k, v)) = self.order.get(base + j).and_then(|&i| members.get(i)) else {
+            let Some((k, v)) = base
+                .checked_add(j)
+                .and_then(|at| self.order.get(at))
+                .and_then(|&i| members.get(i))
+            else {
                 continue;
             };
             let start = out.len();
@@ -294,8 +297,9 @@ impl PyjsonWriter {
             self.write(v, out);
             if range.is_none() && cut == Some(k.as_str()) {
                 range = Some(if j == 0 && n > 1 {
-                    // The first member: cut it with the comma after it.
-                    start..out.len() + 1
+                    // The first member: cut it with the comma after it
+                    // (a length of a `Vec<u8>` is below `isize::MAX`).
+                    start..out.len().saturating_add(1)
                 } else {
                     start..out.len()
                 });
@@ -330,31 +334,31 @@ impl ItoaBuf {
 }
 
 fn itoa_buf(v: i64) -> ItoaBuf {
+    // 19 digits and a sign fill the buffer, so the digits loop always
+    // stops on `n == 0` and a slot is left for the sign.
     let mut buf = [0u8; 20];
-    let mut pos = buf.len();
-    let neg = v < 0;
+    let mut start = buf.len();
     let mut n = v.unsigned_abs();
-    loop {
-        pos -= 1;
-        if let Some(slot) = buf.get_mut(pos) {
-            *slot = b'0' + (n % 10) as u8;
-        }
+    let mut slots = buf.iter_mut().enumerate().rev();
+    for (at, slot) in slots.by_ref() {
+        *slot = HEX.get((n % 10) as usize).copied().unwrap_or(b'0');
+        start = at;
         n /= 10;
         if n == 0 {
             break;
         }
     }
-    if neg {
-        pos -= 1;
-        if let Some(slot) = buf.get_mut(pos) {
-            *slot = b'-';
-        }
+    if v < 0
+        && let Some((at, slot)) = slots.next()
+    {
+        *slot = b'-';
+        start = at;
     }
-    ItoaBuf { buf, start: pos }
+    ItoaBuf { buf, start }
 }
 
 /// Shortest round-trip digits and decimal exponent of a finite non-zero
-/// float: `|v| = 0.d1d2…dn × 10^p`. Returns `(digits, p)`.
+/// float: `|v| = d1.d2…dn × 10^e`. Returns `(digits, e)`.
 fn shortest_digits(v: f64) -> (String, i32) {
     let parse_sci = |sci: &str| -> (String, i32) {
         let (mantissa, exp) = sci.split_once('e').unwrap_or((sci, "0"));
@@ -362,9 +366,9 @@ fn shortest_digits(v: f64) -> (String, i32) {
         let digits: String = mantissa.chars().filter(|c| c.is_ascii_digit()).collect();
         let digits = digits.trim_end_matches('0').to_owned();
         if digits.is_empty() {
-            ("0".to_owned(), exp + 1)
+            ("0".to_owned(), exp)
         } else {
-            (digits, exp + 1)
+            (digits, exp)
         }
     };
     let a = v.abs();
@@ -372,16 +376,57 @@ fn shortest_digits(v: f64) -> (String, i32) {
     // two shortest candidates it may pick either; Python (and ECMAScript) pick
     // the correctly rounded one, ties to even. Exact-precision formatting at
     // that length rounds half to even, so use it when it still round-trips.
-    let (digits, p) = parse_sci(&format!("{a:e}"));
+    let (digits, e) = parse_sci(&format!("{a:e}"));
     let n = digits.len();
     let exact = format!("{a:.prec$e}", prec = n.saturating_sub(1));
     if exact.parse::<f64>().ok() == Some(a) {
-        let (d2, p2) = parse_sci(&exact);
+        let (d2, e2) = parse_sci(&exact);
         if d2.len() <= n {
-            return (d2, p2);
+            return (d2, e2);
         }
     }
-    (digits, p)
+    (digits, e)
+}
+
+/// Writes `0.d1d2…dn × 10^p` in positional notation (`p` small, as the
+/// callers check) and tells whether the text is a whole number (has no
+/// decimal point).
+fn positional(digits: &str, p: i32, s: &mut String) -> bool {
+    match usize::try_from(p) {
+        Ok(point) if point > 0 => match digits.split_at_checked(point) {
+            Some((int, frac)) if !frac.is_empty() => {
+                s.push_str(int);
+                s.push('.');
+                s.push_str(frac);
+                false
+            }
+            // The point is at or after the last digit.
+            _ => {
+                s.push_str(digits);
+                s.extend(std::iter::repeat_n('0', point.saturating_sub(digits.len())));
+                true
+            }
+        },
+        // The point is before the first digit.
+        _ => {
+            s.push_str("0.");
+            for _ in 0..p.unsigned_abs() {
+                s.push('0');
+            }
+            s.push_str(digits);
+            false
+        }
+    }
+}
+
+/// Writes `d1.d2…dn` in scientific notation, without the exponent.
+fn scientific_mantissa(digits: &str, s: &mut String) {
+    let (first, rest) = digits.split_at_checked(1).unwrap_or((digits, ""));
+    s.push_str(first);
+    if !rest.is_empty() {
+        s.push('.');
+        s.push_str(rest);
+    }
 }
 
 /// Python's `float.__repr__`.
@@ -404,39 +449,20 @@ pub fn python_float_repr(v: f64) -> String {
     if v == 0.0 {
         return if v.is_sign_negative() { "-0.0" } else { "0.0" }.into();
     }
-    let (digits, p) = shortest_digits(v);
-    let n = i32::try_from(digits.len()).unwrap_or(i32::MAX);
+    let (digits, e) = shortest_digits(v);
     let mut s = String::with_capacity(32);
     if v < 0.0 {
         s.push('-');
     }
+    // `|v| = 0.d1d2…dn × 10^p`; a binary64 exponent is within ±400, so the
+    // saturating addition is exact.
+    let p = e.saturating_add(1);
     if -4 < p && p <= 16 {
-        if p <= 0 {
-            s.push_str("0.");
-            for _ in 0..(-p) {
-                s.push('0');
-            }
-            s.push_str(&digits);
-        } else if p >= n {
-            s.push_str(&digits);
-            for _ in 0..(p - n) {
-                s.push('0');
-            }
+        if positional(&digits, p, &mut s) {
             s.push_str(".0");
-        } else {
-            let (a, b) = digits.split_at(p as usize);
-            s.push_str(a);
-            s.push('.');
-            s.push_str(b);
         }
     } else {
-        let (first, rest) = digits.split_at(1);
-        s.push_str(first);
-        if !rest.is_empty() {
-            s.push('.');
-            s.push_str(rest);
-        }
-        let e = p - 1;
+        scientific_mantissa(&digits, &mut s);
         s.push('e');
         s.push(if e < 0 { '-' } else { '+' });
         let a = e.unsigned_abs();
@@ -456,37 +482,18 @@ pub fn ecmascript_number(v: f64) -> Result<String, CanonError> {
     if v == 0.0 {
         return Ok("0".into());
     }
-    let (digits, p) = shortest_digits(v);
-    let k = i32::try_from(digits.len()).unwrap_or(i32::MAX);
-    let n = p;
+    let (digits, e) = shortest_digits(v);
     let mut s = String::with_capacity(32);
     if v < 0.0 {
         s.push('-');
     }
-    if k <= n && n <= 21 {
-        s.push_str(&digits);
-        for _ in 0..(n - k) {
-            s.push('0');
-        }
-    } else if 0 < n && n <= 21 {
-        let (a, b) = digits.split_at(n as usize);
-        s.push_str(a);
-        s.push('.');
-        s.push_str(b);
-    } else if -6 < n && n <= 0 {
-        s.push_str("0.");
-        for _ in 0..(-n) {
-            s.push('0');
-        }
-        s.push_str(&digits);
+    // `|v| = 0.d1d2…dn × 10^n`; a binary64 exponent is within ±400, so the
+    // saturating addition is exact.
+    let n = e.saturating_add(1);
+    if -6 < n && n <= 21 {
+        positional(&digits, n, &mut s);
     } else {
-        let (first, rest) = digits.split_at(1);
-        s.push_str(first);
-        if !rest.is_empty() {
-            s.push('.');
-            s.push_str(rest);
-        }
-        let e = n - 1;
+        scientific_mantissa(&digits, &mut s);
         s.push('e');
         s.push(if e < 0 { '-' } else { '+' });
         s.push_str(&e.unsigned_abs().to_string());
@@ -505,7 +512,8 @@ fn jcs_string<S: Sink>(s: &str, extra_escapes: bool, out: &mut S) {
     out.put(b"\"");
     let bytes = s.as_bytes();
     let mut run_start = 0;
-    for (i, ch) in s.char_indices() {
+    let mut chars = s.char_indices();
+    while let Some((i, ch)) = chars.next() {
         let cp = u32::from(ch);
         let needs = ch == '"'
             || ch == '\\'
@@ -517,7 +525,7 @@ fn jcs_string<S: Sink>(s: &str, extra_escapes: bool, out: &mut S) {
         if let Some(run) = bytes.get(run_start..i) {
             out.put(run);
         }
-        run_start = i + ch.len_utf8();
+        run_start = chars.offset();
         match ch {
             '"' => out.put(b"\\\""),
             '\\' => out.put(b"\\\\"),
@@ -533,6 +541,13 @@ fn jcs_string<S: Sink>(s: &str, extra_escapes: bool, out: &mut S) {
         out.put(run);
     }
     out.put(b"\"");
+}
+
+/// The nesting level of the members of a container at level `depth`.
+fn inner_depth(depth: usize) -> Result<usize, CanonError> {
+    depth
+        .checked_add(1)
+        .ok_or(CanonError::TooDeep(JCS_MAX_DEPTH))
 }
 
 const SAFE_INT: i64 = 9_007_199_254_740_991;
@@ -603,16 +618,18 @@ impl Jcs {
             Value::Float(_) => return Err(CanonError::Float),
             Value::String(s) => self.string(s, out),
             Value::Array(items) => {
+                let inner = inner_depth(depth)?;
                 out.put(b"[");
                 for (n, item) in items.iter().enumerate() {
                     if n > 0 {
                         out.put(b",");
                     }
-                    self.write(item, depth + 1, out)?;
+                    self.write(item, inner, out)?;
                 }
                 out.put(b"]");
             }
             Value::Object(o) => {
+                let inner = inner_depth(depth)?;
                 // Member order: UTF-16 code units of the (un-normalized) name.
                 let mut m: Vec<&(String, Value)> = o
                     .members()
@@ -627,7 +644,7 @@ impl Jcs {
                     }
                     self.string(k, out);
                     out.put(b":");
-                    self.write(v, depth + 1, out)?;
+                    self.write(v, inner, out)?;
                 }
                 out.put(b"}");
             }
@@ -682,7 +699,13 @@ pub fn amjcs(v: &Value) -> Result<Vec<u8>, CanonError> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss
+)]
 mod tests {
     use super::*;
     use crate::parse;

@@ -75,7 +75,8 @@ pub fn b64_encode(bytes: &[u8]) -> String {
 /// ```
 pub fn hex_encode(bytes: &[u8]) -> String {
     const H: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
+    // Only a capacity hint: the length of a slice is below `isize::MAX`.
+    let mut s = String::with_capacity(bytes.len().saturating_mul(2));
     for b in bytes {
         s.push(char::from(
             H.get(usize::from(b >> 4)).copied().unwrap_or(b'0'),
@@ -89,9 +90,9 @@ pub fn hex_encode(bytes: &[u8]) -> String {
 
 fn nibble(c: u8, allow_upper: bool) -> Option<u8> {
     match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        b'A'..=b'F' if allow_upper => Some(c - b'A' + 10),
+        b'0'..=b'9' => c.checked_sub(b'0'),
+        b'a'..=b'f' => c.checked_sub(b'a' - 10),
+        b'A'..=b'F' if allow_upper => c.checked_sub(b'A' - 10),
         _ => None,
     }
 }
@@ -154,7 +155,13 @@ pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
 }
 
 #[cfg(test)]
-#[allow(clippy::indexing_slicing, clippy::cast_possible_truncation)]
+#[allow(
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation,
+    clippy::arithmetic_side_effects,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss
+)]
 mod ct_eq_tests {
     use super::ct_eq;
 

@@ -150,6 +150,10 @@ pub enum ParseError {
         /// The I/O error text.
         message: String,
     },
+    /// A streamed document is longer than byte offsets can count on this
+    /// platform (`usize::MAX` bytes).
+    #[error("document is longer than usize::MAX bytes")]
+    OffsetOverflow,
 }
 
 impl ParseError {
@@ -214,7 +218,7 @@ impl ParseError {
                 offset: add(offset),
                 message,
             },
-            e @ (TooLarge { .. } | ByteOrderMark | UnexpectedEnd) => e,
+            e @ (TooLarge { .. } | ByteOrderMark | UnexpectedEnd | OffsetOverflow) => e,
         }
     }
 }
@@ -357,6 +361,20 @@ impl<'a> Parser<'a> {
         self.bytes.get(self.pos).copied()
     }
 
+    /// The input from the cursor on.
+    #[inline]
+    fn rest(&self) -> &'a [u8] {
+        self.bytes.get(self.pos..).unwrap_or(&[])
+    }
+
+    /// Moves the cursor past `n` bytes already seen in the input, so
+    /// `pos + n <= bytes.len()`. Saturating keeps the cursor past the end
+    /// (every later read then reports the end of input) should that ever fail.
+    #[inline]
+    fn advance(&mut self, n: usize) {
+        self.pos = self.pos.saturating_add(n);
+    }
+
     fn unexpected(&self) -> ParseError {
         match self.bytes.get(self.pos..) {
             Some(rest) if !rest.is_empty() => {
@@ -375,15 +393,18 @@ impl<'a> Parser<'a> {
     }
 
     pub(crate) fn skip_ws(&mut self) {
-        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
-            self.pos += 1;
-        }
+        let n = self
+            .rest()
+            .iter()
+            .take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+            .count();
+        self.advance(n);
     }
 
     fn expect_literal(&mut self, lit: &[u8], v: Value) -> Result<Value, ParseError> {
-        match self.bytes.get(self.pos..self.pos + lit.len()) {
+        match self.rest().get(..lit.len()) {
             Some(s) if s == lit => {
-                self.pos += lit.len();
+                self.advance(lit.len());
                 Ok(v)
             }
             Some(_) => Err(self.unexpected()),
@@ -394,19 +415,27 @@ impl<'a> Parser<'a> {
     pub(crate) fn value(&mut self, depth: usize) -> Result<Value, ParseError> {
         match self.peek() {
             None => Err(ParseError::UnexpectedEnd),
-            Some(b'{') => self.object(depth + 1),
-            Some(b'[') => self.array(depth + 1),
+            Some(b'{') => self.object(self.inner_depth(depth)?),
+            Some(b'[') => self.array(self.inner_depth(depth)?),
             Some(b'"') => Ok(Value::String(self.string()?)),
             Some(b't') => self.expect_literal(b"true", Value::Bool(true)),
             Some(b'f') => self.expect_literal(b"false", Value::Bool(false)),
             Some(b'n') => self.expect_literal(b"null", Value::Null),
             Some(b'N' | b'I') => Err(ParseError::NonFiniteLiteral { offset: self.pos }),
-            Some(b'-') if self.bytes.get(self.pos + 1) == Some(&b'I') => {
+            Some(b'-') if self.rest().get(1) == Some(&b'I') => {
                 Err(ParseError::NonFiniteLiteral { offset: self.pos })
             }
             Some(b'-' | b'0'..=b'9') => self.number(),
             Some(_) => Err(self.unexpected()),
         }
+    }
+
+    /// The nesting level inside a container opened at level `depth`.
+    fn inner_depth(&self, depth: usize) -> Result<usize, ParseError> {
+        depth.checked_add(1).ok_or(ParseError::TooDeep {
+            cap: self.limits.max_depth,
+            offset: self.pos,
+        })
     }
 
     fn check_depth(&self, depth: usize) -> Result<(), ParseError> {
@@ -422,7 +451,7 @@ impl<'a> Parser<'a> {
 
     fn object(&mut self, depth: usize) -> Result<Value, ParseError> {
         self.check_depth(depth)?;
-        self.pos += 1; // '{'
+        self.advance(1); // '{'
         let base = self.members.len();
         let res = self.object_members(depth, base);
         let members: Vec<(String, Value)> = self.members.drain(base..).collect();
@@ -434,7 +463,7 @@ impl<'a> Parser<'a> {
         let mut seen: Option<HashSet<String>> = None;
         self.skip_ws();
         if self.peek() == Some(b'}') {
-            self.pos += 1;
+            self.advance(1);
             return Ok(());
         }
         loop {
@@ -445,23 +474,20 @@ impl<'a> Parser<'a> {
             let key_offset = self.pos;
             let key = self.string()?;
             // Duplicate detection: cheap hashes for small objects, a set beyond.
-            let count = self.members.len() - base;
+            let names = self.members.get(base..).unwrap_or(&[]);
+            let count = names.len();
             let dup = match &mut seen {
                 Some(set) => !set.insert(key.clone()),
                 None => {
                     let h = name_hash(&key);
                     let mine = self.hashes.get(base..).unwrap_or(&[]);
-                    let d = mine.iter().enumerate().any(|(j, &hj)| {
-                        hj == h && self.members.get(base + j).is_some_and(|(k, _)| *k == key)
-                    });
+                    let d = mine
+                        .iter()
+                        .zip(names)
+                        .any(|(&hj, (k, _))| hj == h && *k == key);
                     if !d && count >= LINEAR_DUP_LIMIT {
-                        let mut set: HashSet<String> = self
-                            .members
-                            .get(base..)
-                            .unwrap_or(&[])
-                            .iter()
-                            .map(|(k, _)| k.clone())
-                            .collect();
+                        let mut set: HashSet<String> =
+                            names.iter().map(|(k, _)| k.clone()).collect();
                         set.insert(key.clone());
                         seen = Some(set);
                     }
@@ -478,7 +504,7 @@ impl<'a> Parser<'a> {
             if self.peek() != Some(b':') {
                 return Err(self.unexpected());
             }
-            self.pos += 1;
+            self.advance(1);
             self.skip_ws();
             let v = self.value(depth)?;
             // `hashes` stays aligned with `members`.
@@ -486,9 +512,9 @@ impl<'a> Parser<'a> {
             self.members.push((key, v));
             self.skip_ws();
             match self.peek() {
-                Some(b',') => self.pos += 1,
+                Some(b',') => self.advance(1),
                 Some(b'}') => {
-                    self.pos += 1;
+                    self.advance(1);
                     return Ok(());
                 }
                 _ => return Err(self.unexpected()),
@@ -498,11 +524,11 @@ impl<'a> Parser<'a> {
 
     fn array(&mut self, depth: usize) -> Result<Value, ParseError> {
         self.check_depth(depth)?;
-        self.pos += 1; // '['
+        self.advance(1); // '['
         let mut items = Vec::new();
         self.skip_ws();
         if self.peek() == Some(b']') {
-            self.pos += 1;
+            self.advance(1);
             return Ok(Value::Array(items));
         }
         loop {
@@ -510,9 +536,9 @@ impl<'a> Parser<'a> {
             items.push(self.value(depth)?);
             self.skip_ws();
             match self.peek() {
-                Some(b',') => self.pos += 1,
+                Some(b',') => self.advance(1),
                 Some(b']') => {
-                    self.pos += 1;
+                    self.advance(1);
                     return Ok(Value::Array(items));
                 }
                 _ => return Err(self.unexpected()),
@@ -522,10 +548,7 @@ impl<'a> Parser<'a> {
 
     fn hex4(&mut self) -> Result<u32, ParseError> {
         let start = self.pos;
-        let digits = self
-            .bytes
-            .get(self.pos..self.pos + 4)
-            .ok_or(ParseError::UnexpectedEnd)?;
+        let digits: &[u8; 4] = self.rest().first_chunk().ok_or(ParseError::UnexpectedEnd)?;
         let mut v = 0u32;
         for d in digits {
             let n = char::from(*d)
@@ -533,37 +556,35 @@ impl<'a> Parser<'a> {
                 .ok_or(ParseError::BadEscape { offset: start })?;
             v = (v << 4) | n;
         }
-        self.pos += 4;
+        self.advance(4);
         Ok(v)
     }
 
     fn string(&mut self) -> Result<String, ParseError> {
-        self.pos += 1; // opening quote
+        self.advance(1); // opening quote
         self.scratch.clear();
         let first_run = self.pos;
         loop {
             // Copy the longest run of plain bytes at once.
             let run_start = self.pos;
-            while let Some(chunk) = self.bytes.get(self.pos..self.pos + 8) {
-                let mut word = [0u8; 8];
-                word.copy_from_slice(chunk);
-                if swar_special(u64::from_le_bytes(word)) {
+            while let Some(chunk) = self.rest().first_chunk::<8>() {
+                if swar_special(u64::from_le_bytes(*chunk)) {
                     break;
                 }
-                self.pos += 8;
+                self.advance(8);
             }
             while let Some(b) = self.peek() {
                 if b == b'"' || b == b'\\' || b < 0x20 {
                     break;
                 }
-                self.pos += 1;
+                self.advance(1);
             }
             if run_start == first_run && self.peek() == Some(b'"') {
                 // No escapes: one exact allocation, the scratch is kept.
                 let run = self.bytes.get(first_run..self.pos).unwrap_or(&[]);
                 let s = std::str::from_utf8(run)
                     .map_err(|_| ParseError::NotUtf8 { offset: first_run })?;
-                self.pos += 1;
+                self.advance(1);
                 return Ok(s.to_owned());
             }
             if self.pos > run_start {
@@ -580,14 +601,14 @@ impl<'a> Parser<'a> {
             match self.peek() {
                 None => return Err(ParseError::UnexpectedEnd),
                 Some(b'"') => {
-                    self.pos += 1;
+                    self.advance(1);
                     return Ok(self.scratch.as_str().to_owned());
                 }
                 Some(b'\\') => {
                     let esc_at = self.pos;
-                    self.pos += 1;
+                    self.advance(1);
                     let c = self.peek().ok_or(ParseError::UnexpectedEnd)?;
-                    self.pos += 1;
+                    self.advance(1);
                     let ch = match c {
                         b'"' => '"',
                         b'\\' => '\\',
@@ -600,16 +621,19 @@ impl<'a> Parser<'a> {
                         b'u' => {
                             let hi = self.hex4()?;
                             if (0xD800..0xDC00).contains(&hi) {
-                                if self.bytes.get(self.pos..self.pos + 2) != Some(b"\\u") {
+                                if !self.rest().starts_with(b"\\u") {
                                     return Err(ParseError::LoneSurrogate { offset: esc_at });
                                 }
-                                self.pos += 2;
+                                self.advance(2);
                                 let lo = self.hex4()?;
                                 if !(0xDC00..0xE000).contains(&lo) {
                                     return Err(ParseError::LoneSurrogate { offset: esc_at });
                                 }
-                                let cp = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
-                                char::from_u32(cp)
+                                // Ten bits from each half (the ranges are checked
+                                // above), above the Basic Multilingual Plane.
+                                let bits = ((hi & 0x3FF) << 10) | (lo & 0x3FF);
+                                bits.checked_add(0x10000)
+                                    .and_then(char::from_u32)
                                     .ok_or(ParseError::LoneSurrogate { offset: esc_at })?
                             } else if (0xDC00..0xE000).contains(&hi) {
                                 return Err(ParseError::LoneSurrogate { offset: esc_at });
@@ -633,44 +657,43 @@ impl<'a> Parser<'a> {
     }
 
     fn digits(&mut self) -> usize {
-        let start = self.pos;
-        while let Some(b'0'..=b'9') = self.peek() {
-            self.pos += 1;
-        }
-        self.pos - start
+        let n = self
+            .rest()
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        self.advance(n);
+        n
     }
 
     fn number(&mut self) -> Result<Value, ParseError> {
         let start = self.pos;
         if self.peek() == Some(b'-') {
-            self.pos += 1;
+            self.advance(1);
         }
-        let int_start = self.pos;
-        match self.peek() {
+        let int_digits = match self.peek() {
             Some(b'0') => {
-                self.pos += 1;
+                self.advance(1);
                 if let Some(b'0'..=b'9') = self.peek() {
                     return Err(ParseError::BadNumber { offset: start });
                 }
+                1
             }
-            Some(b'1'..=b'9') => {
-                self.digits();
-            }
+            Some(b'1'..=b'9') => self.digits(),
             _ => return Err(ParseError::BadNumber { offset: start }),
-        }
-        let int_digits = self.pos - int_start;
+        };
         let mut is_float = false;
         if self.peek() == Some(b'.') {
-            self.pos += 1;
+            self.advance(1);
             if self.digits() == 0 {
                 return Err(ParseError::BadNumber { offset: start });
             }
             is_float = true;
         }
         if let Some(b'e' | b'E') = self.peek() {
-            self.pos += 1;
+            self.advance(1);
             if let Some(b'+' | b'-') = self.peek() {
-                self.pos += 1;
+                self.advance(1);
             }
             if self.digits() == 0 {
                 return Err(ParseError::BadNumber { offset: start });
@@ -705,7 +728,13 @@ impl<'a> Parser<'a> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss
+)]
 mod tests {
     use super::*;
 

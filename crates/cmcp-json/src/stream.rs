@@ -124,6 +124,10 @@ struct Scan {
 
 /// A streaming reader; see the [module documentation](self).
 pub struct Reader<R> {
+    // Invariants: `pos <= checked <= end <= buf.len()`, and `base + end`
+    // (the absolute offset of the end of the buffered input) is
+    // representable, which `fill` checks; every absolute offset `base + x`
+    // with `x <= end` is therefore exact.
     src: R,
     buf: Vec<u8>,
     pos: usize,
@@ -162,7 +166,23 @@ impl<R: Read> Reader<R> {
 
     /// Absolute offset of the next unread byte.
     pub fn offset(&self) -> usize {
-        self.base + self.pos
+        self.absolute(self.pos)
+    }
+
+    /// Absolute offset of buffer position `at <= end` (exact: see the
+    /// invariants on the fields of `Reader`).
+    fn absolute(&self, at: usize) -> usize {
+        self.base.saturating_add(at)
+    }
+
+    /// The validated bytes from `pos` on.
+    fn available(&self) -> &[u8] {
+        self.buf.get(self.pos..self.checked).unwrap_or(&[])
+    }
+
+    /// Moves `pos` past `n` available bytes (never beyond `checked`).
+    fn advance(&mut self, n: usize) {
+        self.pos = self.pos.saturating_add(n).min(self.checked);
     }
 
     fn max_buffer(&self) -> usize {
@@ -180,13 +200,15 @@ impl<R: Read> Reader<R> {
         }
         if self.end == self.buf.len() {
             if self.pos > 0 {
+                // `pos <= checked <= end`: the subtractions are exact, and
+                // `base + pos <= base + end` is representable.
                 self.buf.copy_within(self.pos..self.end, 0);
-                self.end -= self.pos;
-                self.checked -= self.pos;
-                self.base += self.pos;
+                self.end = self.end.saturating_sub(self.pos);
+                self.checked = self.checked.saturating_sub(self.pos);
+                self.base = self.absolute(self.pos);
                 self.pos = 0;
             } else if self.buf.len() < self.max_buffer() {
-                let n = (self.buf.len() * 2).min(self.max_buffer());
+                let n = self.buf.len().saturating_mul(2).min(self.max_buffer());
                 self.buf.resize(n, 0);
             } else {
                 return Ok(false);
@@ -196,22 +218,33 @@ impl<R: Read> Reader<R> {
             let Some(room) = self.buf.get_mut(self.end..) else {
                 return Ok(false);
             };
+            let room_len = room.len();
             match self.src.read(room) {
-                Ok(n) => break n,
+                Ok(n) if n <= room_len => break n,
+                Ok(n) => {
+                    return Err(ParseError::Read {
+                        offset: self.offset_of_end(),
+                        message: format!("source reported {n} bytes read into {room_len}"),
+                    });
+                }
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                 Err(e) => {
                     return Err(ParseError::Read {
-                        offset: self.base + self.end,
+                        offset: self.offset_of_end(),
                         message: e.to_string(),
                     });
                 }
             }
         };
-        self.end += n;
+        // `n` fits in the room after `end`, so `end + n <= buf.len()`.
+        self.end = self.end.saturating_add(n);
+        if self.base.checked_add(self.end).is_none() {
+            return Err(ParseError::OffsetOverflow);
+        }
         if n == 0 {
             self.eof = true;
         }
-        if !self.bom_checked && (self.base + self.end >= 3 || self.eof) {
+        if !self.bom_checked && (self.offset_of_end() >= 3 || self.eof) {
             self.bom_checked = true;
             if self.base == 0 && self.buf.get(..3) == Some(&[0xEF, 0xBB, 0xBF][..]) && self.end >= 3
             {
@@ -225,19 +258,25 @@ impl<R: Read> Reader<R> {
                 Err(e) => {
                     if e.error_len().is_some() || self.eof {
                         return Err(ParseError::NotUtf8 {
-                            offset: self.base + self.checked + e.valid_up_to(),
+                            offset: self.absolute(self.checked.saturating_add(e.valid_up_to())),
                         });
                     }
-                    self.checked += e.valid_up_to();
+                    // Within `pending`, so `checked` stays at most `end`.
+                    self.checked = self.checked.saturating_add(e.valid_up_to());
                 }
             }
         }
         Ok(n > 0 || !self.eof)
     }
 
+    /// Absolute offset of the end of the buffered input.
+    fn offset_of_end(&self) -> usize {
+        self.absolute(self.end)
+    }
+
     /// Makes `n` validated bytes available from `pos` if the input has them.
     fn ensure(&mut self, n: usize) -> Result<(), ParseError> {
-        while self.checked < self.pos + n {
+        while self.available().len() < n {
             if !self.fill()? {
                 break;
             }
@@ -256,11 +295,15 @@ impl<R: Read> Reader<R> {
 
     fn skip_ws(&mut self) -> Result<(), ParseError> {
         loop {
-            while self.pos < self.checked {
-                match self.buf.get(self.pos) {
-                    Some(b' ' | b'\t' | b'\n' | b'\r') => self.pos += 1,
-                    _ => return Ok(()),
-                }
+            let window = self.available();
+            let n = window
+                .iter()
+                .take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+                .count();
+            let all = n == window.len();
+            self.advance(n);
+            if !all {
+                return Ok(());
             }
             if !self.fill()? && self.pos >= self.checked {
                 return Ok(());
@@ -272,8 +315,7 @@ impl<R: Read> Reader<R> {
         if self.ensure(4).is_err() {
             return ParseError::UnexpectedEnd;
         }
-        let window = self.buf.get(self.pos..self.checked).unwrap_or(&[]);
-        unexpected_in(window, 0).shifted(self.offset())
+        unexpected_in(self.available(), 0).shifted(self.offset())
     }
 
     /// Skips whitespace and, if the next byte opens an object, enters it
@@ -285,7 +327,7 @@ impl<R: Read> Reader<R> {
             return Ok(false);
         }
         self.check_depth()?;
-        self.pos += 1;
+        self.advance(1);
         self.stack.push(Ctx::Open);
         Ok(true)
     }
@@ -297,13 +339,14 @@ impl<R: Read> Reader<R> {
             return Ok(false);
         }
         self.check_depth()?;
-        self.pos += 1;
+        self.advance(1);
         self.stack.push(Ctx::Open);
         Ok(true)
     }
 
     fn check_depth(&self) -> Result<(), ParseError> {
-        if self.stack.len() + 1 > self.limits.max_depth {
+        // Entering one more container must stay within the cap.
+        if self.stack.len() >= self.limits.max_depth {
             return Err(ParseError::TooDeep {
                 cap: self.limits.max_depth,
                 offset: self.offset(),
@@ -327,13 +370,13 @@ impl<R: Read> Reader<R> {
         self.skip_ws()?;
         match (ctx, self.peek()?) {
             (_, Some(b'}')) => {
-                self.pos += 1;
+                self.advance(1);
                 self.stack.pop();
                 self.mark_after();
                 return Ok(None);
             }
             (Ctx::After, Some(b',')) => {
-                self.pos += 1;
+                self.advance(1);
                 self.skip_ws()?;
             }
             (Ctx::After, _) => return Err(self.unexpected()),
@@ -362,7 +405,7 @@ impl<R: Read> Reader<R> {
         if self.peek()? != Some(b':') {
             return Err(self.unexpected());
         }
-        self.pos += 1;
+        self.advance(1);
         self.skip_ws()?;
         self.mark_after();
         Ok(Some(key))
@@ -375,13 +418,13 @@ impl<R: Read> Reader<R> {
         self.skip_ws()?;
         match (ctx, self.peek()?) {
             (_, Some(b']')) => {
-                self.pos += 1;
+                self.advance(1);
                 self.stack.pop();
                 self.mark_after();
                 return Ok(false);
             }
             (Ctx::After, Some(b',')) => {
-                self.pos += 1;
+                self.advance(1);
                 self.skip_ws()?;
             }
             (Ctx::After, _) => return Err(self.unexpected()),
@@ -397,10 +440,9 @@ impl<R: Read> Reader<R> {
         let mut s = Scan::default();
         let cap = self.limits.max_bytes;
         loop {
-            let avail = self.checked - self.pos;
-            if let Some(done) =
-                scan_step(&mut s, self.buf.get(self.pos..self.checked).unwrap_or(&[]))
-            {
+            let window = self.available();
+            let avail = window.len();
+            if let Some(done) = scan_step(&mut s, window) {
                 if done > cap {
                     return Err(self.too_large());
                 }
@@ -410,7 +452,7 @@ impl<R: Read> Reader<R> {
                 return Err(self.too_large());
             }
             let more = self.fill()?;
-            if !more && self.checked - self.pos == avail {
+            if !more && self.available().len() == avail {
                 return Ok(None);
             }
         }
@@ -443,7 +485,7 @@ impl<R: Read> Reader<R> {
         let raw = self.raw_value()?;
         let (len, offset) = (raw.len, raw.offset);
         let v = parse_raw(raw.bytes, len, offset, depth, limits)?;
-        self.pos += len;
+        self.advance(len);
         Ok(v)
     }
 
@@ -462,7 +504,7 @@ impl<R: Read> Reader<R> {
             Some(n) => n,
             None => {
                 // The input ends inside the value: the parser names the error.
-                let window = self.buf.get(self.pos..self.checked).unwrap_or(&[]);
+                let window = self.available();
                 let lim = Limits {
                     max_bytes: usize::MAX,
                     ..self.limits
@@ -473,8 +515,9 @@ impl<R: Read> Reader<R> {
                 });
             }
         };
-        self.ensure(len + LOOKAHEAD)?;
-        let avail = self.buf.get(self.pos..self.checked).unwrap_or(&[]);
+        // Lookahead as far as there is input (saturating: at most all of it).
+        self.ensure(len.saturating_add(LOOKAHEAD))?;
+        let avail = self.available();
         let la = avail
             .get(len..)
             .unwrap_or(&[])
@@ -484,14 +527,15 @@ impl<R: Read> Reader<R> {
             .count();
         Ok(RawValue {
             offset,
-            bytes: avail.get(..len + la).unwrap_or(avail),
+            // `len + la <= avail.len()`: the lookahead was counted after `len`.
+            bytes: avail.get(..len.saturating_add(la)).unwrap_or(avail),
             len,
         })
     }
 
     /// Consumes `len` bytes after [`Reader::raw_value`].
     pub fn consume(&mut self, len: usize) {
-        self.pos = (self.pos + len).min(self.checked);
+        self.advance(len);
     }
 
     /// Nesting level of the next inner value (0 = the document itself).
@@ -575,16 +619,19 @@ fn scan_step(s: &mut Scan, bytes: &[u8]) -> Option<usize> {
         }
     }
     if s.kind == b'v' {
-        while let Some(b) = bytes.get(s.at) {
-            if matches!(
-                b,
-                b',' | b']' | b'}' | b':' | b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'{' | b'['
-            ) {
-                return Some(s.at.max(1));
-            }
-            s.at += 1;
-        }
-        return None;
+        let rest = bytes.get(s.at..).unwrap_or(&[]);
+        let run = rest
+            .iter()
+            .take_while(|b| {
+                !matches!(
+                    b,
+                    b',' | b']' | b'}' | b':' | b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'{' | b'['
+                )
+            })
+            .count();
+        // Within `bytes`: the sum is at most `bytes.len()`.
+        s.at = s.at.saturating_add(run);
+        return (run < rest.len()).then_some(s.at.max(1));
     }
     match scalar_until(s, bytes, bytes.len()) {
         Scalar::Done(n) => Some(n),
@@ -603,7 +650,8 @@ enum Scalar {
 }
 
 /// Scans stop byte by stop byte from `s.at` until the value ends or `s.at`
-/// reaches `limit`.
+/// reaches `limit`. (`find` returns indexes inside `bytes`, so one or two
+/// past them cannot saturate.)
 fn scalar_until(s: &mut Scan, bytes: &[u8], limit: usize) -> Scalar {
     while s.at < limit {
         if s.in_str {
@@ -611,16 +659,17 @@ fn scalar_until(s: &mut Scan, bytes: &[u8], limit: usize) -> Scalar {
                 s.at = bytes.len();
                 return Scalar::More;
             };
+            let next = at.saturating_add(1);
             if bytes.get(at) == Some(&b'\\') {
                 // The escaped byte must be present before we skip it.
-                if bytes.get(at + 1).is_none() {
+                if bytes.get(next).is_none() {
                     s.at = at;
                     return Scalar::More;
                 }
-                s.at = at + 2;
+                s.at = next.saturating_add(1);
                 continue;
             }
-            s.at = at + 1;
+            s.at = next;
             s.in_str = false;
             if s.kind == b's' {
                 return Scalar::Done(s.at);
@@ -631,10 +680,11 @@ fn scalar_until(s: &mut Scan, bytes: &[u8], limit: usize) -> Scalar {
             s.at = bytes.len();
             return Scalar::More;
         };
-        s.at = at + 1;
+        s.at = at.saturating_add(1);
         match bytes.get(at) {
             Some(b'"') => s.in_str = true,
-            Some(b'{' | b'[') => s.depth += 1,
+            // At most one level per byte of the value.
+            Some(b'{' | b'[') => s.depth = s.depth.saturating_add(1),
             Some(b'}' | b']') => {
                 s.depth = s.depth.saturating_sub(1);
                 if s.depth == 0 {
@@ -674,23 +724,31 @@ fn structure_stops(x: u64) -> u64 {
 /// Index of the first byte at or after `from` flagged by `stops`.
 #[inline]
 fn find(bytes: &[u8], from: usize, stops: fn(u64) -> u64) -> Option<usize> {
-    let mut at = from;
-    while let Some(chunk) = bytes.get(at..at + 8) {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(chunk);
-        let m = stops(u64::from_le_bytes(w));
+    let (words, rest) = bytes.get(from..)?.as_chunks::<8>();
+    for (i, w) in words.iter().enumerate() {
+        let m = stops(u64::from_le_bytes(*w));
         if m != 0 {
-            return Some(at + (m.trailing_zeros() / 8) as usize);
+            return flagged_at(from, i, m);
         }
-        at += 8;
     }
-    let rest = bytes.get(at..)?;
     let mut w = [0u8; 8];
     w.get_mut(..rest.len())?.copy_from_slice(rest);
     let m = stops(u64::from_le_bytes(w));
     // Padding zeros never match: none of the stop bytes is 0.
     let k = (m.trailing_zeros() / 8) as usize;
-    (m != 0 && k < rest.len()).then_some(at + k)
+    if m != 0 && k < rest.len() {
+        flagged_at(from, words.len(), m)
+    } else {
+        None
+    }
+}
+
+/// `from + 8 * word + k`, `k` the lowest byte flagged in `m`: the index of
+/// that byte in the slice scanned from `from` (so it cannot overflow).
+#[inline]
+fn flagged_at(from: usize, word: usize, m: u64) -> Option<usize> {
+    let k = (m.trailing_zeros() / 8) as usize;
+    word.checked_mul(8)?.checked_add(k)?.checked_add(from)
 }
 
 #[cfg(test)]
@@ -698,10 +756,36 @@ fn find(bytes: &[u8], from: usize, stops: fn(u64) -> u64) -> Option<usize> {
     clippy::unwrap_used,
     clippy::panic,
     clippy::indexing_slicing,
-    clippy::cast_possible_truncation
+    clippy::cast_possible_truncation,
+    clippy::arithmetic_side_effects,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss
 )]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_source_claiming_more_than_it_was_given_is_a_read_error() {
+        struct Liar;
+        impl Read for Liar {
+            fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+                Ok(out.len() + 1)
+            }
+        }
+        let mut r = Reader::new(Liar, Limits::CLAIM);
+        match r.begin_object() {
+            Err(ParseError::Read { offset: 0, message }) => {
+                assert_eq!(
+                    message,
+                    format!(
+                        "source reported {} bytes read into {INITIAL_BUFFER}",
+                        INITIAL_BUFFER + 1
+                    )
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+    }
 
     /// Reads `doc` as `{"entries":[...], other members}` with a tiny read size
     /// and compares the error with the in-memory parser's.

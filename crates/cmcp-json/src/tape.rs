@@ -115,17 +115,33 @@ struct Cursor<'a> {
     pos: usize,
 }
 
-impl Cursor<'_> {
+impl<'a> Cursor<'a> {
     #[inline]
     fn peek(&self) -> Option<u8> {
         self.src.get(self.pos).copied()
     }
 
+    /// The input from the cursor on.
     #[inline]
-    fn ws(&mut self) {
-        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
-            self.pos += 1;
-        }
+    fn rest(&self) -> &'a [u8] {
+        self.src.get(self.pos..).unwrap_or(&[])
+    }
+
+    /// Moves past `n` bytes (`None`, outside the subset, on overflow).
+    #[inline]
+    fn bump(&mut self, n: usize) -> Option<()> {
+        self.pos = self.pos.checked_add(n)?;
+        Some(())
+    }
+
+    #[inline]
+    fn ws(&mut self) -> Option<()> {
+        let n = self
+            .rest()
+            .iter()
+            .take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+            .count();
+        self.bump(n)
     }
 
     fn literal(&mut self, lit: &[u8]) -> Option<()> {
@@ -141,26 +157,24 @@ impl Cursor<'_> {
     /// A string from its opening quote; returns (content range, plain).
     #[inline]
     fn string(&mut self) -> Option<(usize, usize, bool)> {
-        self.pos += 1;
+        self.bump(1)?;
         let start = self.pos;
         let mut plain = true;
         loop {
-            while let Some(chunk) = self.src.get(self.pos..self.pos + 8) {
-                let mut w = [0u8; 8];
-                w.copy_from_slice(chunk);
-                let m = special8(u64::from_le_bytes(w));
+            while let Some(chunk) = self.rest().first_chunk::<8>() {
+                let m = special8(u64::from_le_bytes(*chunk));
                 if m != 0 {
                     // Straight to the first byte that needs a look.
-                    self.pos += (m.trailing_zeros() / 8) as usize;
+                    self.bump((m.trailing_zeros() / 8) as usize)?;
                     break;
                 }
-                self.pos += 8;
+                self.bump(8)?;
             }
             let b = self.peek()?;
             match b {
                 b'"' => {
                     let end = self.pos;
-                    self.pos += 1;
+                    self.bump(1)?;
                     // Plain strings are ASCII; others must be UTF-8.
                     if !plain {
                         std::str::from_utf8(self.src.get(start..end)?).ok()?;
@@ -169,10 +183,10 @@ impl Cursor<'_> {
                 }
                 b'\\' => return None,
                 0..=0x1F => return None,
-                0x20..=0x7E => self.pos += 1,
+                0x20..=0x7E => self.bump(1)?,
                 _ => {
                     plain = false;
-                    self.pos += 1;
+                    self.bump(1)?;
                 }
             }
         }
@@ -182,21 +196,21 @@ impl Cursor<'_> {
     fn int(&mut self) -> Option<(usize, usize)> {
         let start = self.pos;
         if self.peek() == Some(b'-') {
-            self.pos += 1;
+            self.bump(1)?;
         }
-        let digits = self.pos;
-        match self.peek()? {
-            b'0' => self.pos += 1,
-            b'1'..=b'9' => {
-                while let Some(b'0'..=b'9') = self.peek() {
-                    self.pos += 1;
-                }
-            }
+        let digits = match self.peek()? {
+            b'0' => 1,
+            b'1'..=b'9' => self
+                .rest()
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .count(),
             _ => return None,
-        }
-        if self.pos - digits > MAX_DIGITS {
+        };
+        if digits > MAX_DIGITS {
             return None;
         }
+        self.bump(digits)?;
         match self.peek() {
             Some(b'.' | b'e' | b'E' | b'0'..=b'9') => None,
             _ => Some((start, self.pos)),
@@ -233,7 +247,7 @@ impl Tape {
             kind,
             start: u32_of(start)?,
             end: u32_of(end)?,
-            next: u32_of(i + 1)?,
+            next: u32_of(i.checked_add(1)?)?,
             count: 0,
             sorted: 0,
         });
@@ -276,21 +290,22 @@ impl Tape {
             return None;
         }
         let me = self.push(Kind::Array, c.pos, c.pos)?;
-        c.pos += 1;
-        c.ws();
+        c.bump(1)?;
+        c.ws()?;
         let mut count = 0u32;
         if c.peek()? == b']' {
-            c.pos += 1;
+            c.bump(1)?;
         } else {
+            let inner = depth.checked_add(1)?;
             loop {
-                c.ws();
-                self.value(c, depth + 1)?;
-                count += 1;
-                c.ws();
+                c.ws()?;
+                self.value(c, inner)?;
+                count = count.checked_add(1)?;
+                c.ws()?;
                 match c.peek()? {
-                    b',' => c.pos += 1,
+                    b',' => c.bump(1)?,
                     b']' => {
-                        c.pos += 1;
+                        c.bump(1)?;
                         break;
                     }
                     _ => return None,
@@ -309,8 +324,8 @@ impl Tape {
             return None;
         }
         let me = self.push(Kind::Object, c.pos, c.pos)?;
-        c.pos += 1;
-        c.ws();
+        c.bump(1)?;
+        c.ws()?;
         let keys_base = self.keys.len();
         let res = self.parse_members(c, depth);
         let out = res.and_then(|count| self.finish_object(c.src, me, keys_base, count, depth));
@@ -321,11 +336,12 @@ impl Tape {
     fn parse_members(&mut self, c: &mut Cursor<'_>, depth: usize) -> Option<u32> {
         let mut count = 0u32;
         if c.peek()? == b'}' {
-            c.pos += 1;
+            c.bump(1)?;
             return Some(0);
         }
+        let inner = depth.checked_add(1)?;
         loop {
-            c.ws();
+            c.ws()?;
             if c.peek()? != b'"' {
                 return None;
             }
@@ -336,19 +352,19 @@ impl Tape {
             }
             let k = self.push(Kind::Str { plain }, s, e)?;
             self.keys.push(u32_of(k)?);
-            c.ws();
+            c.ws()?;
             if c.peek()? != b':' {
                 return None;
             }
-            c.pos += 1;
-            c.ws();
-            self.value(c, depth + 1)?;
-            count += 1;
-            c.ws();
+            c.bump(1)?;
+            c.ws()?;
+            self.value(c, inner)?;
+            count = count.checked_add(1)?;
+            c.ws()?;
             match c.peek()? {
-                b',' => c.pos += 1,
+                b',' => c.bump(1)?,
                 b'}' => {
-                    c.pos += 1;
+                    c.bump(1)?;
                     return Some(count);
                 }
                 _ => return None,
@@ -451,13 +467,14 @@ impl Tape {
         if n.kind != Kind::Object {
             return None;
         }
-        let mut i = obj + 1;
+        let mut i = obj.checked_add(1)?;
         for _ in 0..n.count {
             let key = self.nodes.get(i)?;
+            let value = i.checked_add(1)?;
             if src.get(key.start as usize..key.end as usize)? == name.as_bytes() {
-                return Some(i + 1);
+                return Some(value);
             }
-            i = self.nodes.get(i + 1)?.next as usize;
+            i = self.nodes.get(value)?.next as usize;
         }
         None
     }
@@ -473,12 +490,13 @@ impl Tape {
             Some(n) if n.kind == Kind::Object => n.count,
             _ => 0,
         };
-        let mut i = obj + 1;
+        let mut i = obj.checked_add(1);
         (0..count).map_while(move |_| {
-            let key = self.nodes.get(i)?;
+            let key_at = i?;
+            let key = self.nodes.get(key_at)?;
             let name = src.get(key.start as usize..key.end as usize)?;
-            let value = i + 1;
-            i = self.nodes.get(value)?.next as usize;
+            let value = key_at.checked_add(1)?;
+            i = Some(self.nodes.get(value)?.next as usize);
             Some((name, value))
         })
     }
@@ -551,7 +569,8 @@ impl Tape {
             }
             Kind::Array => {
                 out.push(b'[');
-                let mut j = i + 1;
+                // Node `i` exists, so `i + 1` cannot saturate.
+                let mut j = i.saturating_add(1);
                 for k in 0..n.count {
                     if k > 0 {
                         out.push(b',');
@@ -588,10 +607,12 @@ impl Tape {
             out.push(b'"');
             out.extend_from_slice(name);
             out.extend_from_slice(b"\":");
-            self.write(src, key as usize + 1, out);
+            // The value node follows its key node (an index below `u32::MAX`).
+            self.write(src, (key as usize).saturating_add(1), out);
             if range.is_none() && cut == Some(name) {
                 range = Some(if j == 0 && count > 1 {
-                    start..out.len() + 1
+                    // With the comma after it (a `Vec` length is below `isize::MAX`).
+                    start..out.len().saturating_add(1)
                 } else {
                     start..out.len()
                 });
@@ -607,7 +628,10 @@ impl Tape {
     clippy::unwrap_used,
     clippy::indexing_slicing,
     clippy::panic,
-    clippy::cast_possible_truncation
+    clippy::cast_possible_truncation,
+    clippy::arithmetic_side_effects,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss
 )]
 mod tests {
     use super::*;

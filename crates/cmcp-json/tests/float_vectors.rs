@@ -3,7 +3,10 @@
     clippy::cast_possible_truncation,
     clippy::expect_used,
     clippy::indexing_slicing,
-    clippy::panic
+    clippy::panic,
+    clippy::arithmetic_side_effects,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss
 )]
 //! Python-json float text for 12,000 doubles, produced by
 //! `scripts/gen-float-vectors.py` from CPython's own `json.dumps`.

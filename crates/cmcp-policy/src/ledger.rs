@@ -144,7 +144,8 @@ fn precedence_rank(field: &str, code: FailureCode) -> u32 {
         // Between SIGNATURE_INVALID (pos 2) and POLICY_HASH_MISMATCH (pos 3).
         return 2 * 2 + 1;
     }
-    pos * 2
+    // At most `u32::MAX / 2` (an unknown code), so doubling is exact.
+    pos.saturating_mul(2)
 }
 
 /// One ledger record.

@@ -20,29 +20,86 @@ pub enum TimestampError {
     Range(String),
 }
 
-fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    // Howard Hinnant's algorithm.
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = if y >= 0 { y } else { y - 399 } / 400;
-    let yoe = y - era * 400;
-    let mp = i64::from((m + 9) % 12);
-    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+/// Days from 1970-01-01 to `y-m-d` in the proleptic Gregorian calendar
+/// (Howard Hinnant's algorithm, in checked arithmetic).
+fn days_from_civil(y: i64, m: u32, d: u32) -> Option<i64> {
+    // Years counted from March, so that a leap day ends its year.
+    let y = if m <= 2 { y.checked_sub(1)? } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = i64::from(m.checked_add(9)? % 12);
+    let doy = (mp.checked_mul(153)?.checked_add(2)? / 5)
+        .checked_add(i64::from(d))?
+        .checked_sub(1)?;
+    let doe = yoe
+        .checked_mul(365)?
+        .checked_add(yoe / 4)?
+        .checked_sub(yoe / 100)?
+        .checked_add(doy)?;
+    era.checked_mul(146_097)?
+        .checked_add(doe)?
+        .checked_sub(719_468)
 }
 
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = u32::try_from(doy - (153 * mp + 2) / 5 + 1).unwrap_or(1);
-    let m = u32::try_from(if mp < 10 { mp + 3 } else { mp - 9 }).unwrap_or(1);
-    (if m <= 2 { y + 1 } else { y }, m, d)
+/// The date `(year, month, day)` that is `z` days after 1970-01-01 (the
+/// inverse of [`days_from_civil`]).
+fn civil_from_days(z: i64) -> Option<(i64, u32, u32)> {
+    let z = z.checked_add(719_468)?;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = doe
+        .checked_sub(doe / 1460)?
+        .checked_add(doe / 36_524)?
+        .checked_sub(doe / 146_096)?
+        / 365;
+    let y = era.checked_mul(400)?.checked_add(yoe)?;
+    let doy = doe.checked_sub(
+        yoe.checked_mul(365)?
+            .checked_add(yoe / 4)?
+            .checked_sub(yoe / 100)?,
+    )?;
+    let mp = doy.checked_mul(5)?.checked_add(2)? / 153;
+    let d = doy
+        .checked_sub(mp.checked_mul(153)?.checked_add(2)? / 5)?
+        .checked_add(1)?;
+    let m = if mp < 10 {
+        mp.checked_add(3)?
+    } else {
+        mp.checked_sub(9)?
+    };
+    let (m, d) = (u32::try_from(m).ok()?, u32::try_from(d).ok()?);
+    Some((if m <= 2 { y.checked_add(1)? } else { y }, m, d))
 }
+
+/// Seconds in `h` hours, `m` minutes and `s` seconds.
+fn clock_secs(h: u32, m: u32, s: u32) -> Option<i64> {
+    i64::from(h)
+        .checked_mul(3600)?
+        .checked_add(i64::from(m).checked_mul(60)?)?
+        .checked_add(i64::from(s))
+}
+
+/// The decimal value of ASCII digits; `None` if one is not a digit.
+fn decimal(digits: &[u8]) -> Option<u32> {
+    digits.iter().try_fold(0u32, |v, c| {
+        let d = char::from(*c).to_digit(10)?;
+        v.checked_mul(10)?.checked_add(d)
+    })
+}
+
+/// Nanoseconds per unit of a fraction with `n` digits (index `n`).
+const FRACTION_SCALE: [u32; 10] = [
+    1_000_000_000,
+    100_000_000,
+    10_000_000,
+    1_000_000,
+    100_000,
+    10_000,
+    1_000,
+    100,
+    10,
+    1,
+];
 
 fn is_leap(y: i64) -> bool {
     (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
@@ -79,11 +136,34 @@ impl Timestamp {
         self.secs
     }
 
-    /// Whole seconds from `earlier` to `self`, truncated toward zero.
+    /// Whole seconds from `earlier` to `self`, truncated toward zero
+    /// (saturating at the ends of the `i64` range).
+    ///
+    /// ```
+    /// use cmcp_policy::Timestamp;
+    /// let a = Timestamp::parse_rfc3339("2026-01-01T00:00:00.9Z").unwrap();
+    /// let b = Timestamp::parse_rfc3339("2026-01-01T00:00:02Z").unwrap();
+    /// assert_eq!(b.seconds_since(a), 1);
+    /// assert_eq!(a.seconds_since(b), -1);
+    /// ```
     pub fn seconds_since(self, earlier: Timestamp) -> i64 {
-        let total = (i128::from(self.secs) - i128::from(earlier.secs)) * 1_000_000_000
-            + (i128::from(self.nanos) - i128::from(earlier.nanos));
-        i64::try_from(total / 1_000_000_000).unwrap_or(if total < 0 { i64::MIN } else { i64::MAX })
+        let Some(whole) = self.secs.checked_sub(earlier.secs) else {
+            // Beyond the range; the nanoseconds move the result by less
+            // than a second, so it stays at or beyond the bound.
+            return if self.secs > earlier.secs {
+                i64::MAX
+            } else {
+                i64::MIN
+            };
+        };
+        // Both fractions are below one second: when they point against the
+        // whole seconds, the total is one second nearer to zero (and the
+        // saturating steps are exact).
+        match self.nanos.cmp(&earlier.nanos) {
+            std::cmp::Ordering::Less if whole > 0 => whole.saturating_sub(1),
+            std::cmp::Ordering::Greater if whole < 0 => whole.saturating_add(1),
+            _ => whole,
+        }
     }
 
     /// Parses a strict RFC 3339 date-time: `YYYY-MM-DDTHH:MM:SS`, optional
@@ -102,15 +182,11 @@ impl Timestamp {
         let rng = || TimestampError::Range(s.to_owned());
         let b = s.as_bytes();
         let num = |from: usize, len: usize| -> Result<u32, TimestampError> {
-            let part = b.get(from..from + len).ok_or_else(syn)?;
-            let mut v = 0u32;
-            for c in part {
-                if !c.is_ascii_digit() {
-                    return Err(syn());
-                }
-                v = v * 10 + u32::from(c - b'0');
-            }
-            Ok(v)
+            let part = b
+                .get(from..)
+                .and_then(|rest| rest.get(..len))
+                .ok_or_else(syn)?;
+            decimal(part).ok_or_else(syn)
         };
         let at = |i: usize, c: u8| b.get(i) == Some(&c);
         if !(at(4, b'-')
@@ -127,35 +203,36 @@ impl Timestamp {
         let hour = num(11, 2)?;
         let minute = num(14, 2)?;
         let second = num(17, 2)?;
-        let mut i = 19;
+        let mut tail = b.get(19..).unwrap_or(&[]);
         let mut nanos = 0u32;
-        if at(i, b'.') {
-            i += 1;
-            let start = i;
-            while b.get(i).is_some_and(u8::is_ascii_digit) {
-                if i - start < 9 {
-                    nanos = nanos * 10 + u32::from(b.get(i).copied().unwrap_or(b'0') - b'0');
-                }
-                i += 1;
-            }
-            let n = i - start;
+        if let Some(frac) = tail.strip_prefix(b".") {
+            let n = frac.iter().take_while(|c| c.is_ascii_digit()).count();
             if n == 0 {
                 return Err(syn());
             }
-            for _ in n..9 {
-                nanos *= 10;
-            }
+            let (digits, after) = frac.split_at_checked(n).ok_or_else(syn)?;
+            // Digits past the ninth (below a nanosecond) are dropped.
+            let kept = digits.get(..9).unwrap_or(digits);
+            nanos = decimal(kept)
+                .zip(FRACTION_SCALE.get(kept.len()))
+                .and_then(|(v, scale)| v.checked_mul(*scale))
+                .ok_or_else(syn)?;
+            tail = after;
         }
-        let offset_secs: i64 = match b.get(i) {
-            Some(b'Z' | b'z') if b.len() == i + 1 => 0,
-            Some(sign @ (b'+' | b'-')) if b.len() == i + 6 && at(i + 3, b':') => {
-                let oh = num(i + 1, 2)?;
-                let om = num(i + 4, 2)?;
+        let offset_secs: i64 = match tail {
+            [b'Z' | b'z'] => 0,
+            [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
+                let oh = decimal(&[*h1, *h2]).ok_or_else(syn)?;
+                let om = decimal(&[*m1, *m2]).ok_or_else(syn)?;
                 if oh > 23 || om > 59 {
                     return Err(rng());
                 }
-                let o = i64::from(oh * 3600 + om * 60);
-                if *sign == b'-' { -o } else { o }
+                let o = clock_secs(oh, om, 0).ok_or_else(rng)?;
+                if *sign == b'-' {
+                    o.checked_neg().ok_or_else(rng)?
+                } else {
+                    o
+                }
             }
             _ => return Err(syn()),
         };
@@ -168,8 +245,12 @@ impl Timestamp {
         {
             return Err(rng());
         }
-        let days = days_from_civil(i64::from(year), month, day);
-        let secs = days * 86_400 + i64::from(hour * 3600 + minute * 60 + second) - offset_secs;
+        let secs = days_from_civil(i64::from(year), month, day)
+            .and_then(|days| days.checked_mul(86_400))
+            .zip(clock_secs(hour, minute, second))
+            .and_then(|(day_start, clock)| day_start.checked_add(clock))
+            .and_then(|local| local.checked_sub(offset_secs))
+            .ok_or_else(rng)?;
         Ok(Timestamp { secs, nanos })
     }
 }
@@ -179,7 +260,11 @@ impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let days = self.secs.div_euclid(86_400);
         let rem = self.secs.rem_euclid(86_400);
-        let (y, m, d) = civil_from_days(days);
+        let Some((y, m, d)) = civil_from_days(days) else {
+            // Not reached: `days` is within ±i64::MAX / 86 400, well inside
+            // the range the calendar arithmetic handles.
+            return write!(f, "@{}", self.secs);
+        };
         write!(
             f,
             "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}",
@@ -196,7 +281,12 @@ impl fmt::Display for Timestamp {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::arithmetic_side_effects,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss
+)]
 mod tests {
     use super::*;
 
@@ -246,5 +336,42 @@ mod tests {
         let b = Timestamp::parse_rfc3339("2026-01-01T00:00:02Z").unwrap();
         assert_eq!(b.seconds_since(a), 1);
         assert_eq!(a.seconds_since(b), -1);
+        let c = Timestamp::parse_rfc3339("2026-01-01T00:00:02.9Z").unwrap();
+        assert_eq!(c.seconds_since(a), 2);
+        assert_eq!(a.seconds_since(c), -2);
+        assert_eq!(a.seconds_since(a), 0);
+    }
+
+    #[test]
+    fn seconds_since_saturates_at_the_ends() {
+        let (lo, hi) = (
+            Timestamp::from_unix(i64::MIN),
+            Timestamp::from_unix(i64::MAX),
+        );
+        assert_eq!(hi.seconds_since(lo), i64::MAX);
+        assert_eq!(lo.seconds_since(hi), i64::MIN);
+        assert_eq!(hi.seconds_since(Timestamp::from_unix(-1)), i64::MAX);
+        assert_eq!(Timestamp::from_unix(-2).seconds_since(hi), i64::MIN);
+        // One second inside the range is exact.
+        assert_eq!(Timestamp::from_unix(-1).seconds_since(hi), i64::MIN);
+        assert_eq!(Timestamp::from_unix(0).seconds_since(hi), -i64::MAX);
+        // Nanoseconds pull a just-overflowing difference back to the bound.
+        let late = Timestamp::parse_rfc3339("1970-01-01T00:00:00.5Z").unwrap();
+        assert_eq!(hi.seconds_since(Timestamp::from_unix(-1)), i64::MAX);
+        assert_eq!(lo.seconds_since(late), i64::MIN);
+    }
+
+    #[test]
+    fn extreme_years_print_and_parse() {
+        let t = Timestamp::parse_rfc3339("0000-03-01T00:00:00Z").unwrap();
+        assert_eq!(t.unix(), -62_162_035_200);
+        assert_eq!(t.to_string(), "0000-03-01T00:00:00Z");
+        let t = Timestamp::parse_rfc3339("9999-12-31T23:59:59.999999999999-23:59").unwrap();
+        assert_eq!(t.unix(), 253_402_387_139);
+        assert_eq!(t.to_string(), "10000-01-01T23:58:59.999999999Z");
+        assert_eq!(
+            Timestamp::from_unix(i64::MIN).to_string(),
+            "-292277022657-01-27T08:29:52Z"
+        );
     }
 }

@@ -685,8 +685,10 @@ fn classify(
         return ReceiptState::Invalid;
     };
     let age = policy.now.seconds_since(issued);
-    if age < -policy.max_future_skew_seconds {
-        r.failures.push(EmbodiedFailure::ReceiptFromFuture(-age));
+    if crate::util::beyond_future_skew(age, policy.max_future_skew_seconds) {
+        // `age` saturates at `i64::MIN`, so its negation saturates too.
+        r.failures
+            .push(EmbodiedFailure::ReceiptFromFuture(age.saturating_neg()));
         return ReceiptState::Invalid;
     }
     if age > policy.max_receipt_age_seconds {
@@ -722,7 +724,10 @@ fn present_o<'a>(o: &'a Object, name: &str) -> Option<&'a Value> {
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::indexing_slicing,
-    clippy::panic
+    clippy::panic,
+    clippy::arithmetic_side_effects,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss
 )]
 mod tests {
     use super::*;

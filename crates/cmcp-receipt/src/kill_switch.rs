@@ -271,7 +271,10 @@ pub fn verify(receipt: &Value, claim: &Value) -> KillSwitchResult {
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::indexing_slicing,
-    clippy::panic
+    clippy::panic,
+    clippy::arithmetic_side_effects,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss
 )]
 mod tests {
     use super::*;

@@ -444,7 +444,7 @@ pub fn verify(input: &Input<'_>) -> Outcome {
         Err(_) => failures.push(Failure::ReceiptMalformed),
         Ok(t) => {
             let age = ctx.now.seconds_since(t);
-            if age < -ctx.max_clock_skew_seconds {
+            if crate::util::beyond_future_skew(age, ctx.max_clock_skew_seconds) {
                 failures.push(Failure::ReceiptFromFuture);
             } else if age > ctx.max_receipt_age_seconds {
                 failures.push(Failure::ReceiptStale);

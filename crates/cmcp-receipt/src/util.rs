@@ -5,6 +5,14 @@ use cmcp_json::Value;
 use cmcp_json::encoding::{b64u_decode_exact, hex_encode};
 use sha2::{Digest as _, Sha256, Sha384};
 
+/// True when something `age` seconds old is dated further after the
+/// verification time than `skew` seconds allow (`age < -skew`, for any
+/// `skew`: a negative one asks for that many seconds in the past).
+pub(crate) fn beyond_future_skew(age: i64, skew: i64) -> bool {
+    // Only `i64::MIN` has no negation, and every `age` is below `2^63`.
+    skew.checked_neg().is_none_or(|limit| age < limit)
+}
+
 /// True when `s` is exactly `n` lowercase hex digits.
 pub(crate) fn is_lower_hex(s: &str, n: usize) -> bool {
     s.len() == n && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
@@ -72,4 +80,24 @@ pub(crate) fn str_at<'a>(v: &'a Value, name: &str) -> Option<&'a str> {
 /// A member that is present and not `null`.
 pub(crate) fn present<'a>(v: &'a Value, name: &str) -> Option<&'a Value> {
     v.get(name).filter(|x| !x.is_null())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::beyond_future_skew;
+
+    #[test]
+    fn future_skew_for_every_skew() {
+        assert!(beyond_future_skew(-6, 5));
+        assert!(!beyond_future_skew(-5, 5));
+        assert!(!beyond_future_skew(0, 0));
+        assert!(beyond_future_skew(-1, 0));
+        // A negative skew asks for an age of at least its magnitude.
+        assert!(beyond_future_skew(2, -3));
+        assert!(!beyond_future_skew(3, -3));
+        // The ends of the range, where negating would overflow.
+        assert!(beyond_future_skew(i64::MAX, i64::MIN));
+        assert!(beyond_future_skew(i64::MIN, i64::MAX));
+        assert!(!beyond_future_skew(i64::MIN.saturating_add(1), i64::MAX));
+    }
 }

@@ -326,7 +326,11 @@ fn parse_hex_n<const N: usize>(knob: &str, s: &str) -> Result<[u8; N], PolicyErr
     v.try_into().map_err(|_| {
         bad(
             knob,
-            format!("must be {N} bytes ({} hex digits), got {n} bytes", N * 2),
+            // Twice an array length: exact.
+            format!(
+                "must be {N} bytes ({} hex digits), got {n} bytes",
+                N.saturating_mul(2)
+            ),
         )
     })
 }

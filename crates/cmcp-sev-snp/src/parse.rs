@@ -546,10 +546,17 @@ impl AttestationReport {
         }
         let v3 = version >= 3;
         let v5 = version >= 5;
-        let fw = |off: usize| FirmwareVersion {
-            build: byte(b, off),
-            minor: byte(b, off + 1),
-            major: byte(b, off + 2),
+        let fw = |off: usize| {
+            let [build, minor, major]: [u8; 3] = b
+                .get(off..)
+                .and_then(|r| r.first_chunk())
+                .copied()
+                .unwrap_or_default();
+            FirmwareVersion {
+                build,
+                minor,
+                major,
+            }
         };
         Ok(AttestationReport {
             version,

@@ -137,7 +137,13 @@ impl Default for TdxPolicy {
 fn hex_n<const N: usize>(member: &str, s: &str) -> Result<[u8; N], PolicyError> {
     let b = hex_decode(s).map_err(|_| perr(member, "not hex"))?;
     b.try_into()
-        .map_err(|_| perr(member, format!("must be {} hex digits", 2 * N)))
+        // Twice an array length: exact.
+        .map_err(|_| {
+            perr(
+                member,
+                format!("must be {} hex digits", N.saturating_mul(2)),
+            )
+        })
 }
 
 /// Parses a 64-bit knob: a JSON integer or a `"0x…"` hex string.
@@ -579,7 +585,10 @@ mod tests {
         clippy::unwrap_used,
         clippy::expect_used,
         clippy::indexing_slicing,
-        clippy::panic
+        clippy::panic,
+        clippy::arithmetic_side_effects,
+        clippy::cast_possible_wrap,
+        clippy::cast_sign_loss
     )]
     use super::*;
 

@@ -598,9 +598,12 @@ impl TdQuote {
             bt
         };
         let body_start = r.pos;
-        let signed_len = body_start + body_type.len();
-        if bytes.len() < signed_len + 4 {
-            return Err(short(signed_len + 4));
+        let signed_len = body_start
+            .checked_add(body_type.len())
+            .ok_or(short(usize::MAX))?;
+        let need = signed_len.checked_add(4).ok_or(short(usize::MAX))?;
+        if bytes.len() < need {
+            return Err(short(need));
         }
         let mut body = TdReportBody::read_td10(&mut r)?;
         if matches!(body_type, BodyType::Td15 | BodyType::Td15Ex) {
@@ -624,7 +627,7 @@ impl TdQuote {
         }
         let sig_data = r.take(usize_of(l))?;
         let quote_len = r.pos;
-        let trailing_len = bytes.len() - quote_len;
+        let trailing_len = r.remaining();
 
         let mut s = Reader::new(sig_data, 0);
         let signature = s.array()?;
@@ -647,7 +650,8 @@ impl TdQuote {
         if usize_of(c) != available {
             return Err(ParseError::SigDataLengthMismatch {
                 declared: l,
-                content: SIG_DATA_FIXED_LEN + usize_of(c),
+                // Reported only; lengths far below `usize::MAX`.
+                content: SIG_DATA_FIXED_LEN.saturating_add(usize_of(c)),
             });
         }
         let cert = s.take(usize_of(c))?;
@@ -679,7 +683,10 @@ impl TdQuote {
         if usize_of(p) != available {
             return Err(ParseError::QeCertLengthMismatch {
                 declared: c,
-                content: QE_CERT_MIN_LEN + usize::from(a) + usize_of(p),
+                // Reported only; lengths far below `usize::MAX`.
+                content: QE_CERT_MIN_LEN
+                    .saturating_add(usize::from(a))
+                    .saturating_add(usize_of(p)),
             });
         }
         let pck_chain_pem = q.take(usize_of(p))?.to_vec();
@@ -847,7 +854,10 @@ pub fn pem_certificates(pem: &[u8]) -> Result<Vec<Vec<u8>>, String> {
     let mut out = Vec::new();
     let mut rest = pem;
     while let Some(b) = find(rest, BEGIN) {
-        let after = rest.get(b + BEGIN.len()..).unwrap_or_default();
+        let after = rest
+            .get(b..)
+            .and_then(|r| r.strip_prefix(BEGIN))
+            .unwrap_or_default();
         let e = find(after, END).ok_or_else(|| "unterminated PEM certificate".to_owned())?;
         let body = after.get(..e).unwrap_or_default();
         let text: Vec<u8> = body
@@ -859,7 +869,10 @@ pub fn pem_certificates(pem: &[u8]) -> Result<Vec<Vec<u8>>, String> {
         let der = cmcp_json::encoding::b64_decode(text)
             .map_err(|_| "PEM body is not valid base64".to_owned())?;
         out.push(der);
-        rest = after.get(e + END.len()..).unwrap_or_default();
+        rest = after
+            .get(e..)
+            .and_then(|r| r.strip_prefix(END))
+            .unwrap_or_default();
     }
     Ok(out)
 }
@@ -875,7 +888,10 @@ mod tests {
         clippy::expect_used,
         clippy::indexing_slicing,
         clippy::panic,
-        clippy::cast_possible_truncation
+        clippy::cast_possible_truncation,
+        clippy::arithmetic_side_effects,
+        clippy::cast_possible_wrap,
+        clippy::cast_sign_loss
     )]
     use super::*;
 

@@ -77,9 +77,7 @@ impl<'a> Der<'a> {
 }
 
 fn oid_is(oid: &[u8], suffix: &[u8]) -> bool {
-    oid.len() == BASE.len() + suffix.len()
-        && oid.starts_with(&BASE)
-        && oid.get(BASE.len()..) == Some(suffix)
+    oid.strip_prefix(BASE.as_slice()) == Some(suffix)
 }
 
 fn uint(tag: u8, value: &[u8], max: u32) -> Result<u32, String> {
@@ -143,8 +141,7 @@ pub fn parse_sgx_extension(value: &[u8]) -> Result<PckExtensions, String> {
     let mut pce_svn = None;
     let mut cpu_svn = None;
     for (oid, vtag, v) in Der::pairs(tcb)? {
-        for (i, slot) in comps.iter_mut().enumerate() {
-            let n = u8::try_from(i + 1).unwrap_or(0);
+        for (slot, n) in comps.iter_mut().zip(1u8..) {
             if oid_is(oid, &[0x02, n]) {
                 *slot = Some(u8::try_from(uint(vtag, v, 255)?).unwrap_or(u8::MAX));
             }

@@ -68,6 +68,11 @@ fn i(v: i64) -> Value {
     Value::Int(Int::Small(v))
 }
 
+/// A count or index as a JSON integer, exactly.
+fn count(n: usize) -> Value {
+    Value::Int(i64::try_from(n).map_or_else(|_| Int::Big(n.to_string().into()), Int::Small))
+}
+
 fn obj(members: Vec<(&str, Value)>) -> Value {
     Value::Object(Object::from_members(
         members
@@ -109,11 +114,18 @@ impl Session {
 
     fn entry(&self, n: usize, kind: &str, call: Option<&Call>, prev: &str) -> Value {
         let null = Value::Null;
-        let call_id = call.map_or(null.clone(), |_| s(&format!("call-{}", n - 1)));
-        let ts = format!("2026-11-29T23:59:{:02}.{:06}+00:00", n % 60, 1000 + n);
+        // Call entries start at 1, after the session start.
+        let call_id = call.map_or(null.clone(), |_| {
+            s(&format!("call-{}", n.saturating_sub(1)))
+        });
+        let ts = format!(
+            "2026-11-29T23:59:{:02}.{:06}+00:00",
+            n % 60,
+            n.saturating_add(1000)
+        );
         let mut e = obj(vec![
             ("entry_id", s(&format!("00000000-0000-4000-8000-{n:012}"))),
-            ("sequence_number", i(n as i64)),
+            ("sequence_number", count(n)),
             ("timestamp_utc", s(&ts)),
             ("session_id", s(&self.session_id)),
             ("call_id", call_id),
@@ -132,7 +144,7 @@ impl Session {
             ),
             (
                 "latency_us",
-                call.map_or(null.clone(), |_| i(70_000 + n as i64)),
+                call.map_or(null.clone(), |_| count(n.saturating_add(70_000))),
             ),
             (
                 "request_payload_hash",
@@ -202,8 +214,8 @@ impl Session {
             .unwrap_or("")
             .to_owned();
         out.push(first);
-        for (k, c) in self.calls.iter().enumerate() {
-            let e = self.entry(k + 1, "tool_call", Some(c), &prev);
+        for (n, c) in (1..).zip(&self.calls) {
+            let e = self.entry(n, "tool_call", Some(c), &prev);
             prev = e
                 .get("entry_hash")
                 .and_then(Value::as_str)
@@ -226,16 +238,18 @@ impl Session {
         };
         let root = entries.first().map(hash).unwrap_or_default();
         let tip = entries.last().map(hash).unwrap_or_default();
-        let count = |d: &[&str]| {
-            self.calls
-                .iter()
-                .filter(|c| d.contains(&c.decision.as_str()))
-                .count() as i64
+        let decided = |d: &[&str]| {
+            count(
+                self.calls
+                    .iter()
+                    .filter(|c| d.contains(&c.decision.as_str()))
+                    .count(),
+            )
         };
         let mut tools: Vec<String> = self.calls.iter().map(|c| c.tool.clone()).collect();
         tools.sort();
         tools.dedup();
-        let total = self.calls.len() as i64;
+        let total = self.calls.len();
         let sensitivity = if total > 0 { "internal" } else { "public" };
         obj(vec![
             ("cmcp_version", s("1.0")),
@@ -272,7 +286,7 @@ impl Session {
                         "tool_transcript",
                         obj(vec![
                             ("hash", s(&format!("sha256:{tip}"))),
-                            ("call_count", i(total)),
+                            ("call_count", count(total)),
                         ]),
                     ),
                     (
@@ -300,16 +314,16 @@ impl Session {
                         obj(vec![
                             ("root", s(&root)),
                             ("tip", s(&tip)),
-                            ("length", i(entries.len() as i64)),
+                            ("length", count(entries.len())),
                         ]),
                     ),
                     (
                         "call_summary",
                         obj(vec![
-                            ("tool_calls_total", i(total)),
-                            ("tool_calls_allowed", i(count(&["allow"]))),
-                            ("tool_calls_denied", i(count(&["deny", "advisory_deny"]))),
-                            ("tool_calls_faulted", i(count(&["fault"]))),
+                            ("tool_calls_total", count(total)),
+                            ("tool_calls_allowed", decided(&["allow"])),
+                            ("tool_calls_denied", decided(&["deny", "advisory_deny"])),
+                            ("tool_calls_faulted", decided(&["fault"])),
                             (
                                 "tools_invoked",
                                 Value::Array(tools.iter().map(|t| s(t)).collect()),
@@ -401,15 +415,16 @@ pub fn to_text(v: &Value) -> String {
 fn cbor_head(major: u8, n: usize, out: &mut Vec<u8>) {
     let m = major << 5;
     let be = (n as u64).to_be_bytes();
-    let (tag, len) = match n {
-        0..=23 => (m | be.get(7).copied().unwrap_or(0), 0),
-        24..=0xff => (m | 24, 1),
-        0x100..=0xffff => (m | 25, 2),
+    // The argument is the last 0, 1, 2, 4 or 8 bytes of `be`.
+    let (tag, from) = match n {
+        0..=23 => (m | be.get(7).copied().unwrap_or(0), 8),
+        24..=0xff => (m | 24, 7),
+        0x100..=0xffff => (m | 25, 6),
         0x1_0000..=0xffff_ffff => (m | 26, 4),
-        _ => (m | 27, 8),
+        _ => (m | 27, 0),
     };
     out.push(tag);
-    out.extend_from_slice(be.get(8 - len..).unwrap_or(&[]));
+    out.extend_from_slice(be.get(from..).unwrap_or(&[]));
 }
 
 fn cbor_bstr(b: &[u8], out: &mut Vec<u8>) {

@@ -65,7 +65,8 @@ impl Read for BundleFile {
             .unwrap_or(usize::MAX)
             .min(buf.len());
         let n = self.file.read(buf.get_mut(..room).unwrap_or(&mut []))?;
-        self.left -= n as u64;
+        // `n <= room <= left`: exact.
+        self.left = self.left.saturating_sub(n as u64);
         Ok(n)
     }
 }
@@ -151,6 +152,12 @@ fn verify_line(n: usize, line: &[u8], verifier: &Verifier, opts: &VerifyOptions)
     LineResult::Done(r.status, output::to_json_line(&r))
 }
 
+/// The number of claims over all outcomes. Each count is at most the
+/// number of input lines, so the saturating sum is exact.
+fn claims(counts: [u64; 4]) -> u64 {
+    counts.iter().fold(0, |sum, n| sum.saturating_add(*n))
+}
+
 /// Runs the batch; returns the exit code.
 pub fn run(
     input: Box<dyn BufRead>,
@@ -178,7 +185,8 @@ pub fn run(
                 eof = true;
                 break;
             }
-            line_no += 1;
+            // For messages; one per line read, so it cannot saturate.
+            line_no = line_no.saturating_add(1);
             if buf.len() >= MAX_LINE && buf.last() != Some(&b'\n') {
                 // Skip the rest of the line in bounded pieces.
                 loop {
@@ -232,15 +240,16 @@ pub fn run(
         for r in results.into_iter().flatten() {
             let text = match r {
                 LineResult::Done(status, text) => {
-                    match status {
-                        Status::Verified => verified += 1,
-                        Status::PartiallyVerified => partial += 1,
-                        Status::Unverified => unverified += 1,
-                    }
+                    let count = match status {
+                        Status::Verified => &mut verified,
+                        Status::PartiallyVerified => &mut partial,
+                        Status::Unverified => &mut unverified,
+                    };
+                    *count = count.saturating_add(1);
                     text
                 }
                 LineResult::Error(text) => {
-                    errors += 1;
+                    errors = errors.saturating_add(1);
                     text
                 }
             };
@@ -252,14 +261,14 @@ pub fn run(
         if progress {
             eprint!(
                 "\rcmcp-verify batch: {} claims",
-                verified + partial + unverified + errors
+                claims([verified, partial, unverified, errors])
             );
         }
         if eof {
             break;
         }
     }
-    let total = verified + partial + unverified + errors;
+    let total = claims([verified, partial, unverified, errors]);
     let secs = started.elapsed().as_secs_f64();
     let rate = if secs > 0.0 { total as f64 / secs } else { 0.0 };
     if progress {

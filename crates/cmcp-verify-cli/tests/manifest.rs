@@ -2,7 +2,10 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::indexing_slicing,
-    clippy::panic
+    clippy::panic,
+    clippy::arithmetic_side_effects,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss
 )]
 //! A claim whose `gateway.agent_identity` is bound by a v0.2 COSE Agent
 //! Manifest verifies that binding end to end through the CLI; a mismatched

@@ -3,7 +3,10 @@
     clippy::cast_possible_truncation,
     clippy::expect_used,
     clippy::indexing_slicing,
-    clippy::panic
+    clippy::panic,
+    clippy::arithmetic_side_effects,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss
 )]
 //! Every fixture, truncated at every 64th byte and with random bytes
 //! flipped, goes through the CLI: the exit status is always 1, 2 or 3 —

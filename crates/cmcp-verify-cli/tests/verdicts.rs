@@ -3,7 +3,10 @@
     clippy::cast_possible_truncation,
     clippy::expect_used,
     clippy::indexing_slicing,
-    clippy::panic
+    clippy::panic,
+    clippy::arithmetic_side_effects,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss
 )]
 //! Every verdict the contract defines, reached through the CLI with tampered
 //! inputs made by the deterministic producer. Each case asserts status,

@@ -66,11 +66,11 @@ impl Eq for Certificate {}
 
 /// Reads one DER TLV header at `off`; returns (header length, content length).
 pub(crate) fn tlv_header(buf: &[u8], off: usize) -> Option<(usize, usize)> {
-    let tag = *buf.get(off)?;
+    let (&tag, rest) = buf.get(off..)?.split_first()?;
     if tag & 0x1f == 0x1f {
         return None; // high tag numbers never appear where we use this
     }
-    let first = *buf.get(off + 1)?;
+    let (&first, rest) = rest.split_first()?;
     if first < 0x80 {
         return Some((2, usize::from(first)));
     }
@@ -78,11 +78,11 @@ pub(crate) fn tlv_header(buf: &[u8], off: usize) -> Option<(usize, usize)> {
     if n == 0 || n > 4 {
         return None;
     }
-    let mut len = 0usize;
-    for i in 0..n {
-        len = (len << 8) | usize::from(*buf.get(off + 2 + i)?);
-    }
-    Some((2 + n, len))
+    let len = rest
+        .get(..n)?
+        .iter()
+        .fold(0usize, |len, b| (len << 8) | usize::from(*b));
+    Some((n.checked_add(2)?, len))
 }
 
 /// Byte range of the first element (the TBS part) inside an outer SEQUENCE.

@@ -250,8 +250,9 @@ fn sig_error(depth: usize, e: X509Error) -> ChainError {
         X509Error::UnsupportedAlgorithm(detail) => {
             ChainError::UnsupportedAlgorithm { depth, detail }
         }
+        // The issuer's key: one step up a short path, so exact.
         X509Error::BadKey(detail) => ChainError::UnsupportedAlgorithm {
-            depth: depth + 1,
+            depth: depth.saturating_add(1),
             detail,
         },
         other => ChainError::Malformed {
@@ -334,7 +335,8 @@ pub fn verify_chain(
     let root_appended = if pinned_roots.iter().any(|r| r.der() == last.der()) {
         false
     } else {
-        let last_depth = path.len() - 1;
+        // The chain is not empty (it has a `last`).
+        let last_depth = path.len().saturating_sub(1);
         let candidates: Vec<&Certificate> = pinned_roots
             .iter()
             .filter(|r| r.subject_der() == last.issuer_der())
@@ -392,7 +394,9 @@ pub fn verify_chain(
                 oid: e.oid.to_string(),
             });
         }
-        let Some(parent) = path.get(depth + 1) else {
+        // `depth < n`: exact.
+        let parent_depth = depth.saturating_add(1);
+        let Some(parent) = path.get(parent_depth) else {
             break;
         };
         if depth == 0 && policy.require_leaf_not_ca && cert.is_ca() {
@@ -402,21 +406,27 @@ pub fn verify_chain(
             return Err(ChainError::NameMismatch { depth });
         }
         if !parent.is_ca() {
-            return Err(ChainError::NotCa { depth: depth + 1 });
+            return Err(ChainError::NotCa {
+                depth: parent_depth,
+            });
         }
         if parent.key_usage().is_some_and(|k| !k.key_cert_sign) {
-            return Err(ChainError::MissingKeyCertSign { depth: depth + 1 });
+            return Err(ChainError::MissingKeyCertSign {
+                depth: parent_depth,
+            });
         }
         // Intermediates strictly between the leaf and `parent`: depths 1..=depth.
         if let Some(limit) = parent.path_len_constraint()
             && depth > usize::from(limit)
         {
-            return Err(ChainError::PathLenExceeded { depth: depth + 1 });
+            return Err(ChainError::PathLenExceeded {
+                depth: parent_depth,
+            });
         }
         check_signature(cert, parent, depth, policy.allow_sha1)?;
         check_crls(cert, parent, depth, policy)?;
     }
-    let root_depth = n - 1;
+    let root_depth = n.checked_sub(1).ok_or(ChainError::Empty)?;
     let root = path.get(root_depth).ok_or(ChainError::Empty)?;
     if !root.is_self_issued() {
         return Err(ChainError::RootNotSelfSigned);

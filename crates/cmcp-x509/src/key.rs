@@ -60,7 +60,11 @@ impl RsaPublicKey {
     /// Modulus size in bits.
     pub fn bits(&self) -> usize {
         let lead = self.n.first().copied().unwrap_or(0);
-        (self.n.len() * 8).saturating_sub(lead.leading_zeros() as usize)
+        // At most `MAX_RSA_BITS / 8` bytes: the product is exact.
+        self.n
+            .len()
+            .saturating_mul(8)
+            .saturating_sub(lead.leading_zeros() as usize)
     }
     /// Signature / modulus size in bytes.
     pub fn size_bytes(&self) -> usize {
@@ -83,12 +87,18 @@ impl<K> EcPublicKey<K> {
     /// The affine X coordinate, big-endian, fixed length.
     pub fn x(&self) -> &[u8] {
         let n = self.uncompressed.len().saturating_sub(1) / 2;
-        self.uncompressed.get(1..1 + n).unwrap_or(&[])
+        self.uncompressed
+            .get(1..)
+            .and_then(|xy| xy.get(..n))
+            .unwrap_or(&[])
     }
     /// The affine Y coordinate, big-endian, fixed length.
     pub fn y(&self) -> &[u8] {
         let n = self.uncompressed.len().saturating_sub(1) / 2;
-        self.uncompressed.get(1 + n..).unwrap_or(&[])
+        self.uncompressed
+            .get(1..)
+            .and_then(|xy| xy.get(n..))
+            .unwrap_or(&[])
     }
 }
 
@@ -106,10 +116,7 @@ pub enum PublicKey {
 /// Left-pads or zero-strips a big-endian integer to exactly `n` bytes.
 fn fixed_width(b: &[u8], n: usize) -> Option<Vec<u8>> {
     let v = strip_leading_zeros(b);
-    if v.len() > n {
-        return None;
-    }
-    let mut out = vec![0u8; n - v.len()];
+    let mut out = vec![0u8; n.checked_sub(v.len())?];
     out.extend_from_slice(v);
     Some(out)
 }
@@ -200,7 +207,8 @@ impl PublicKey {
                 "{curve:?} coordinates must be {n} bytes each"
             )));
         }
-        let mut pt = Vec::with_capacity(1 + 2 * n);
+        // 32 or 48 bytes per coordinate: the capacity is exact.
+        let mut pt = Vec::with_capacity(n.saturating_mul(2).saturating_add(1));
         pt.push(4);
         pt.extend_from_slice(x);
         pt.extend_from_slice(y);
@@ -215,10 +223,9 @@ impl PublicKey {
         if n.len() > MAX_RSA_BITS / 8 || e.len() > 8 || e.is_empty() {
             return Err(X509Error::BadKey("RSA modulus or exponent size".to_owned()));
         }
-        let n_bits = u32::try_from(n.len() * 8)
-            .map_err(|_| X509Error::BadKey("RSA modulus size".to_owned()))?;
-        let e_bits = u32::try_from(e.len() * 8)
-            .map_err(|_| X509Error::BadKey("RSA exponent size".to_owned()))?;
+        let bits = |b: &[u8]| b.len().checked_mul(8).and_then(|n| u32::try_from(n).ok());
+        let n_bits = bits(n).ok_or_else(|| X509Error::BadKey("RSA modulus size".to_owned()))?;
+        let e_bits = bits(e).ok_or_else(|| X509Error::BadKey("RSA exponent size".to_owned()))?;
         let nb = rsa::BoxedUint::from_be_slice(n, n_bits)
             .map_err(|_| X509Error::BadKey("RSA modulus".to_owned()))?;
         let eb = rsa::BoxedUint::from_be_slice(e, e_bits)

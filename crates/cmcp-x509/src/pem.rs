@@ -31,7 +31,8 @@ pub fn pem_blocks(bytes: &[u8], label: &str, max_blocks: usize) -> Result<Vec<Ve
             return Err(X509Error::TooManyCertificates { max: max_blocks });
         }
         let after = rest
-            .get(pos + begin.len()..)
+            .get(pos..)
+            .and_then(|r| r.strip_prefix(begin.as_bytes()))
             .ok_or_else(|| X509Error::Pem("truncated block".to_owned()))?;
         let end_pos = find(after, end.as_bytes())
             .ok_or_else(|| X509Error::Pem(format!("no -----END {label}----- line")))?;
@@ -48,7 +49,10 @@ pub fn pem_blocks(bytes: &[u8], label: &str, max_blocks: usize) -> Result<Vec<Ve
         let der = cmcp_json::encoding::b64_decode(text)
             .map_err(|_| X509Error::Pem(format!("block {} is not valid base64", out.len())))?;
         out.push(der);
-        rest = after.get(end_pos + end.len()..).unwrap_or(&[]);
+        rest = after
+            .get(end_pos..)
+            .and_then(|r| r.strip_prefix(end.as_bytes()))
+            .unwrap_or(&[]);
     }
     Ok(out)
 }

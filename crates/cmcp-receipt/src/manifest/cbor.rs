@@ -40,7 +40,7 @@ impl Item {
     pub fn as_i64(&self) -> Option<i64> {
         match self {
             Item::Uint(n) => i64::try_from(*n).ok(),
-            Item::Nint(n) => i64::try_from(*n).ok().map(|n| -1 - n),
+            Item::Nint(n) => i64::try_from(*n).ok().and_then(|n| (-1i64).checked_sub(n)),
             _ => None,
         }
     }
@@ -90,9 +90,11 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     fn byte(&mut self) -> Result<u8, CborError> {
-        let v = *self.b.get(self.pos).ok_or(CborError::Truncated(self.pos))?;
-        self.pos += 1;
-        Ok(v)
+        let at = self.pos;
+        self.take(1)?
+            .first()
+            .copied()
+            .ok_or(CborError::Truncated(at))
     }
 
     fn take(&mut self, n: u64) -> Result<&[u8], CborError> {
@@ -128,6 +130,7 @@ impl Reader<'_> {
         if depth > MAX_DEPTH {
             return Err(CborError::TooDeep);
         }
+        let inner = depth.checked_add(1).ok_or(CborError::TooDeep)?;
         let at = self.pos;
         let ib = self.byte()?;
         let major = ib >> 5;
@@ -172,7 +175,7 @@ impl Reader<'_> {
                 }
                 let mut v = Vec::new();
                 for _ in 0..n {
-                    v.push(self.item(depth + 1)?);
+                    v.push(self.item(inner)?);
                 }
                 Item::Array(v)
             }
@@ -182,8 +185,8 @@ impl Reader<'_> {
                 }
                 let mut m: Vec<(Item, Item)> = Vec::new();
                 for _ in 0..n {
-                    let k = self.item(depth + 1)?;
-                    let v = self.item(depth + 1)?;
+                    let k = self.item(inner)?;
+                    let v = self.item(inner)?;
                     if m.iter().any(|(x, _)| *x == k) {
                         return Err(CborError::DuplicateKey(at));
                     }
@@ -191,7 +194,7 @@ impl Reader<'_> {
                 }
                 Item::Map(m)
             }
-            _ => Item::Tag(n, Box::new(self.item(depth + 1)?)),
+            _ => Item::Tag(n, Box::new(self.item(inner)?)),
         })
     }
 }
@@ -209,7 +212,8 @@ fn half_to_f64(h: u16) -> f64 {
                 f64::NAN
             }
         }
-        e => (1.0 + mant / 1024.0) * 2f64.powi(e - 15),
+        // 2^(e - 15), exactly: both powers of two are representable.
+        e => (1.0 + mant / 1024.0) * (2f64.powi(e) / 32_768.0),
     };
     sign * mag
 }

@@ -437,7 +437,13 @@ fn parse_payload(payload: &[u8]) -> Result<Value, CoseError> {
 
 /// The COSE_Sign1 to-be-signed bytes: canonical CBOR `["Signature1", protected, h'', payload]`.
 pub fn sig_structure(protected: &[u8], payload: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(protected.len() + payload.len() + 32);
+    // A capacity hint only.
+    let mut out = Vec::with_capacity(
+        protected
+            .len()
+            .saturating_add(payload.len())
+            .saturating_add(32),
+    );
     cbor::put_array_head(4, &mut out);
     cbor::put_text("Signature1", &mut out);
     cbor::put_bytes(protected, &mut out);

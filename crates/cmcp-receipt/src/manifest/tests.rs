@@ -2,7 +2,10 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::indexing_slicing,
-    clippy::panic
+    clippy::panic,
+    clippy::arithmetic_side_effects,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss
 )]
 
 use super::*;
@@ -343,4 +346,29 @@ fn garbled_envelopes_never_panic() {
         cbor::decode(&[0xf9, 0x3c, 0x00]),
         Ok(cbor::Item::Float(1.0))
     );
+}
+
+#[test]
+fn cbor_integers_and_halves_at_the_edges() {
+    // -1 - (2^63 - 1) is i64::MIN; -1 - 2^63 is out of range.
+    let min = cbor::decode(&[0x3b, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]).unwrap();
+    assert_eq!(min.as_i64(), Some(i64::MIN));
+    let below = cbor::decode(&[0x3b, 0x80, 0, 0, 0, 0, 0, 0, 0]).unwrap();
+    assert_eq!(below, cbor::Item::Nint(1 << 63));
+    assert_eq!(below.as_i64(), None);
+    assert_eq!(cbor::decode(&[0x20]).unwrap().as_i64(), Some(-1));
+    // Largest normal, smallest normal, smallest subnormal, a negative.
+    for (bytes, want) in [
+        ([0xf9, 0x7b, 0xff], 65504.0),
+        ([0xf9, 0x04, 0x00], 6.103_515_625e-5),
+        ([0xf9, 0x00, 0x01], 5.960_464_477_539_063e-8),
+        ([0xf9, 0xc0, 0x00], -2.0),
+        ([0xf9, 0x35, 0x55], 0.333_251_953_125),
+    ] {
+        assert_eq!(
+            cbor::decode(&bytes),
+            Ok(cbor::Item::Float(want)),
+            "{bytes:02x?}"
+        );
+    }
 }
