@@ -131,6 +131,16 @@ impl TpmVerifier {
         self.gateway_digest.as_ref()
     }
 
+    /// Authenticated AK chains held in this verifier's cache (shared with
+    /// its clones; at most [`crate::cache::CAPACITY`]).
+    ///
+    /// ```
+    /// assert_eq!(cmcp_tpm::TpmVerifier::default().cached_ak_chains(), 0);
+    /// ```
+    pub fn cached_ak_chains(&self) -> usize {
+        self.cache.ak_chains.len()
+    }
+
     /// The policy in force.
     pub fn policy(&self) -> &TpmPolicy {
         &self.policy
