@@ -87,7 +87,11 @@ fn warm_equals_cold_across_time_and_roots() {
 
     // Before the AK certificate's notBefore (2026-12-03) and after the
     // chain's earliest notAfter: refused, exactly as cold.
-    for t in ["2001-01-01T00:00:00Z", "2026-12-03T11:02:45Z", "2100-01-01T00:00:00Z"] {
+    for t in [
+        "2001-01-01T00:00:00Z",
+        "2026-12-03T11:02:45Z",
+        "2100-01-01T00:00:00Z",
+    ] {
         let w = run(&warm, &c, &root, at(t));
         let cold = run(&TpmVerifier::default(), &c, &root, at(t));
         assert_eq!(w, cold, "{t}");
@@ -118,8 +122,13 @@ fn warm_equals_cold_across_time_and_roots() {
         run(&TpmVerifier::default(), &c, &[first_pem(&c.chain)], good).outcome_of("ak_cert_chain")
     );
     assert_eq!(
-        run(&warm, &c, &[first_pem(&data("syn-inter-as-ek-chain.pem"))], good)
-            .outcome_of("hardware_attestation"),
+        run(
+            &warm,
+            &c,
+            &[first_pem(&data("syn-inter-as-ek-chain.pem"))],
+            good
+        )
+        .outcome_of("hardware_attestation"),
         Some(Outcome::Failed)
     );
 
