@@ -2,7 +2,12 @@
 //! the same input through a warmed verifier and through a new one gives
 //! identical ledgers, inside and outside the AK chain's validity and with
 //! other roots pinned.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects
+)]
 use cmcp_policy::{
     EvidenceInput, Ledger, Outcome, PlatformVerifier, Timestamp, TrustInputs, VerifyContext,
 };
