@@ -5,22 +5,28 @@
 //! marshalled `TPMT_SIGNATURE`, `cert_chain` = leaf-first PEM AK chain,
 //! `ek_cert_chain` = PEM EK chain, `nonce` = the claim's 64-byte nonce (or
 //! the 32-byte qualifying data), `key_thumbprint`. Relying-party inputs:
-//! the [`TpmPolicy`], optional PCR values and an optional event log.
+//! the [`TpmPolicy`], optional PCR values, an optional event log, and an
+//! optional NV-certify envelope with the expected gateway digest (§11).
 //!
 //! Ledger fields, in the order recorded: `measurement_format`,
 //! `pcr_format`, `qualifying_data`, `ak_cert_chain`, `tpm_quote_signature`,
 //! `ek_cert_chain`, `ak_ek_binding`, `pcr_values`, `event_log`,
 //! `pcr_selection`, `pcr_policy`, `event_log_policy`, `clock_info`,
-//! `pcr_digest`, then exactly one `hardware_attestation`. Fields that do
-//! not apply are not recorded. `audit_chain_binding` is never recorded: a
-//! quote carries only `nonce[0:32]`.
+//! `pcr_digest`, `gateway_measurement`, then exactly one
+//! `hardware_attestation`. Fields that do not apply are not recorded.
+//! `audit_chain_binding` is never recorded: a quote carries only
+//! `nonce[0:32]`. When an envelope or a gateway digest was supplied,
+//! `hardware_attestation` is verified only if `gateway_measurement` is.
 //!
 //! Details keys: `tpm_failure` (`invalid_measurement_format`,
 //! `tpm_evidence_check_failed`, `tpm_quote_signature_failed`,
-//! `tpm_cert_chain_failed`, `tpm_policy_failed`), `tpm_parse_error`,
-//! `qualifying_data_error`, `pcr_digest_error`, `signature_error`,
-//! `signature_algorithm`, `signature_digest`, `ak_cert_chain`,
-//! `ek_cert_chain`, `pcr_digest_note`, `hardware_attestation`.
+//! `tpm_cert_chain_failed`, `tpm_policy_failed`, `tpm_nv_certify_failed`),
+//! `tpm_parse_error`, `qualifying_data_error`, `pcr_digest_error`,
+//! `signature_error`, `signature_algorithm`, `signature_digest`,
+//! `ak_cert_chain`, `ek_cert_chain`, `pcr_digest_note`,
+//! `nv_certify_failure` (the §11.5 name), `nv_certify_*` (the appraisal's
+//! own details: `which`, `error`, `index_name`, `nv_contents`, …),
+//! `hardware_attestation`.
 
 use crate::authenticate::{
     AuthError, builtin_roots, parse_roots, verify_ak_chain, verify_ek_chain, verify_signature,
