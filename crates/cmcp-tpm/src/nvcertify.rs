@@ -520,4 +520,72 @@ mod tests {
         assert_eq!(o.failure_reason, Some("ak_chain_invalid"));
         assert_eq!(o.verified_fields, vec!["policy", "structure"]);
     }
+
+    #[test]
+    fn envelope_parse_is_strict_and_total() {
+        let e = Envelope {
+            pre_attest: vec![1, 2, 3],
+            pre_signature: vec![4],
+            post_attest: vec![5, 6],
+            post_signature: vec![7, 8, 9, 10],
+            gateway_digest: [0xab; 32],
+        };
+        let json = e.to_json();
+        assert_eq!(Envelope::parse(json.as_bytes()).unwrap(), e);
+        let name = |b: &[u8]| Envelope::parse(b).map(|_| ()).map_err(|e| e.name());
+        // Every prefix is refused with a name, never a panic.
+        for n in 0..json.len() {
+            assert_eq!(
+                name(&json.as_bytes()[..n]),
+                Err("malformed_envelope"),
+                "prefix {n}"
+            );
+        }
+        let edit = |from: &str, to: &str| json.replacen(from, to, 1).into_bytes();
+        assert_eq!(
+            name(&edit(r#""v":1"#, r#""v":0"#)),
+            Err("unsupported_envelope_version")
+        );
+        assert_eq!(
+            name(&edit(r#""v":1"#, r#""v":99999999999999999999999"#)),
+            Err("unsupported_envelope_version")
+        );
+        assert_eq!(
+            name(&edit(r#""v":1"#, r#""v":"1""#)),
+            Err("malformed_envelope")
+        );
+        assert_eq!(
+            name(&edit(r#""v":1"#, r#""v":1.0"#)),
+            Err("malformed_envelope")
+        );
+        assert_eq!(
+            name(&edit(r#""v":1"#, r#""v":1,"extra":0"#)),
+            Err("malformed_envelope")
+        );
+        assert_eq!(
+            name(&edit(r#""components":{}"#, r#""components":[]"#)),
+            Err("malformed_envelope")
+        );
+        assert_eq!(
+            name(&edit(&"ab".repeat(32), &"AB".repeat(32))),
+            Err("malformed_envelope")
+        );
+        assert_eq!(
+            name(&edit(&"ab".repeat(32), &"ab".repeat(31))),
+            Err("malformed_envelope")
+        );
+        // Unpadded base64 of [1, 2, 3, ...]: "AQID" is already unpadded, so
+        // use the 1-byte signature "BA==".
+        assert_eq!(
+            name(&edit(r#""BA==""#, r#""BA""#)),
+            Err("malformed_envelope")
+        );
+        assert_eq!(name(&[0xff; 8]), Err("malformed_envelope"));
+        assert_eq!(
+            name(&vec![b' '; MAX_ENVELOPE_BYTES + 1]),
+            Err("malformed_envelope")
+        );
+        assert_eq!(name(b"[]"), Err("malformed_envelope"));
+        assert_eq!(name(br#"{"v":1}"#), Err("malformed_envelope"));
+    }
 }
