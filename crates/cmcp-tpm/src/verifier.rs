@@ -974,6 +974,15 @@ impl TpmVerifier {
     }
 
     fn conclude(&self, run: &mut Run, early: &str) -> Hw {
+        if !early.is_empty()
+            && (self.nv_envelope.is_some() || self.gateway_digest.is_some())
+            && run.l.outcome_of("gateway_measurement").is_none()
+        {
+            run.l.not_established(
+                "gateway_measurement",
+                "NV-certify inputs given, but no usable TPM quote came with them",
+            );
+        }
         if run.l.has_failure() {
             let failed: Vec<&str> = run
                 .l

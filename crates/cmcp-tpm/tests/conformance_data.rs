@@ -468,6 +468,19 @@ fn nv_envelopes_give_their_failure_names() {
         v.verify(&input, &ctx, &mut l);
         l
     };
+    // Without the quote the pair is not appraised: not established.
+    let mut no_quote = input;
+    no_quote.raw_evidence = None;
+    let mut l = Ledger::new();
+    TpmVerifier::default()
+        .with_nv_certify(outs["nv.good.json"].clone())
+        .with_gateway_digest(digest)
+        .verify(&no_quote, &ctx, &mut l);
+    assert_eq!(
+        l.outcome_of("gateway_measurement"),
+        Some(Outcome::NotEstablished)
+    );
+    assert!(!l.has_failure());
     let l = run("nv.good.json", digest);
     assert_eq!(
         l.outcome_of("gateway_measurement"),
