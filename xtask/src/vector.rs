@@ -97,6 +97,7 @@ pub fn named_paths(v: &Vector) -> Vec<String> {
         "collateral",
         "pcrs",
         "event_log",
+        "nv_certify",
         "crl",
         "agent_manifest",
     ] {
@@ -298,6 +299,7 @@ pub fn facade_options(root: &Path, v: &Vector) -> Result<VerifyOptions, String> 
         ("collateral", "tdx_collateral"),
         ("pcrs", "tpm_pcrs"),
         ("event_log", "tpm_event_log"),
+        ("nv_certify", "tpm_nv_certify"),
         ("crl", "snp_crl"),
     ] {
         if let Some(p) = v.opt(k).and_then(Value::as_str) {
@@ -307,6 +309,12 @@ pub fn facade_options(root: &Path, v: &Vector) -> Result<VerifyOptions, String> 
                 .or_default()
                 .push(bytes);
         }
+    }
+    if let Some(g) = v.opt("gateway_digest").and_then(Value::as_str) {
+        o.platform_inputs
+            .entry("tpm_gateway_digest".to_owned())
+            .or_default()
+            .push(hex32("--gateway-digest", g)?.to_vec());
     }
     Ok(o)
 }
@@ -372,6 +380,7 @@ pub fn cli_option_args(root: &Path, v: &Vector) -> Vec<String> {
         ("policy_hash", "policy-hash"),
         ("catalog_hash", "catalog-hash"),
         ("gateway_measurement", "gateway-measurement"),
+        ("gateway_digest", "gateway-digest"),
         ("trusted_key", "trusted-key"),
     ] {
         if let Some(x) = v.opt(k).and_then(Value::as_str) {
@@ -421,6 +430,7 @@ pub fn cli_option_args(root: &Path, v: &Vector) -> Vec<String> {
         ("collateral", "collateral"),
         ("pcrs", "pcrs"),
         ("event_log", "event-log"),
+        ("nv_certify", "nv-certify"),
         ("crl", "crl"),
         ("agent_manifest", "agent-manifest"),
     ] {

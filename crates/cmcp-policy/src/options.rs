@@ -187,7 +187,9 @@ pub struct VerifyOptions {
     pub appraisal: Option<cmcp_json::Value>,
     /// Offline platform inputs by name, as raw file bytes: `tdx_collateral`
     /// (Intel PCS collateral JSON), `tpm_pcrs` (PCR values JSON),
-    /// `tpm_event_log` (TCG event log), `snp_crl` (one entry per CRL).
+    /// `tpm_event_log` (TCG event log), `tpm_nv_certify` (NV-certify
+    /// envelope JSON), `tpm_gateway_digest` (the expected 32-byte gateway
+    /// digest, raw), `snp_crl` (one entry per CRL).
     pub platform_inputs: BTreeMap<String, Vec<Vec<u8>>>,
     /// A signed Agent Manifest (v0.1 JSON or v0.2 COSE_Sign1 bytes) to bind
     /// against `gateway.agent_identity`; `None` = no manifest check.

@@ -7,6 +7,7 @@
 //! * [`authenticate`] — quote signature under the AK, AK chain to a pinned
 //!   CA, the end-entity EK rule, embedded (opt-in) Azure vTPM root.
 //! * [`bind`] — qualifying data, PCR values, measurement.
+//! * [`cache`] — bounded caches of pinned roots and authenticated AK chains.
 //! * [`nvcertify`] — the gateway-measurement NV-certify pair.
 //! * [`eventlog`] — TCG crypto-agile event log parse and replay.
 //! * [`policy`] — the relying party's `"tpm"` appraisal policy.
@@ -23,6 +24,7 @@
 
 pub mod authenticate;
 pub mod bind;
+pub mod cache;
 pub mod eventlog;
 pub mod nvcertify;
 pub mod parse;

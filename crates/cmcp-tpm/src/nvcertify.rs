@@ -2,7 +2,9 @@
 //! NV index of type `TPM_NT_EXTEND`, certified before and after by the AK.
 //!
 //! Appraisal (failure names from the reference, checked in this order):
-//! `invalid_nv_policy`, `invalid_expected_nonce`, `malformed_nv_certify`,
+//! `missing_nv_policy` (the caller's), `invalid_nv_policy`,
+//! `invalid_expected_nonce`, `unsupported_envelope_version` and
+//! `malformed_envelope` ([`Envelope::parse`]), `malformed_nv_certify`,
 //! `ak_chain_invalid`, `malformed_signature`, `signature_invalid`,
 //! `pre_binding_mismatch`, `post_binding_mismatch`, `nv_index_name_mismatch`,
 //! `nv_offset_mismatch`, `nv_extent_size_mismatch`, `gateway_digest_mismatch`,
@@ -132,6 +134,149 @@ pub struct NvPair<'a> {
     pub post_signature: &'a [u8],
     /// The envelope's claimed gateway digest.
     pub gateway_digest: [u8; 32],
+}
+
+/// Largest NV-certify envelope accepted (bytes).
+pub const MAX_ENVELOPE_BYTES: usize = 64 * 1024;
+
+/// Why an NV-certify envelope (§11.3) was refused, with its failure name.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum EnvelopeError {
+    /// `v` is an integer other than 1.
+    #[error("NV-certify envelope version {0} is not supported (want 1)")]
+    UnsupportedVersion(String),
+    /// Not JSON of the envelope's shape, or a member does not decode.
+    #[error("NV-certify envelope is malformed: {0}")]
+    Malformed(String),
+}
+
+impl EnvelopeError {
+    /// The failure name (`unsupported_envelope_version`, `malformed_envelope`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            EnvelopeError::UnsupportedVersion(_) => "unsupported_envelope_version",
+            EnvelopeError::Malformed(_) => "malformed_envelope",
+        }
+    }
+}
+
+/// A decoded NV-certify envelope: compact JSON with `v` = 1, the four blobs
+/// in padded standard base64, `gateway_digest` as 64 lowercase hex digits and
+/// an informational `components` object. Other members are refused.
+///
+/// ```
+/// use cmcp_tpm::nvcertify::Envelope;
+/// let e = Envelope::parse(br#"{"v":2}"#).unwrap_err();
+/// assert_eq!(e.name(), "unsupported_envelope_version");
+/// let e = Envelope::parse(br#"{"v":1,"pre_attest":"@@"}"#).unwrap_err();
+/// assert_eq!(e.name(), "malformed_envelope");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Envelope {
+    /// Pre-extend attest.
+    pub pre_attest: Vec<u8>,
+    /// Its TPMT_SIGNATURE.
+    pub pre_signature: Vec<u8>,
+    /// Post-extend attest.
+    pub post_attest: Vec<u8>,
+    /// Its TPMT_SIGNATURE.
+    pub post_signature: Vec<u8>,
+    /// The gateway digest the envelope claims.
+    pub gateway_digest: [u8; 32],
+}
+
+impl Envelope {
+    /// Parses and decodes an envelope.
+    pub fn parse(bytes: &[u8]) -> Result<Envelope, EnvelopeError> {
+        let bad = |m: String| EnvelopeError::Malformed(m);
+        if bytes.len() > MAX_ENVELOPE_BYTES {
+            return Err(bad(format!(
+                "{} bytes, more than the limit of {MAX_ENVELOPE_BYTES}",
+                bytes.len()
+            )));
+        }
+        let v = cmcp_json::parse(bytes).map_err(|e| bad(format!("not JSON: {e}")))?;
+        let o = v
+            .as_object()
+            .ok_or_else(|| bad("not a JSON object".to_owned()))?;
+        match o.get("v") {
+            None => return Err(bad("member v is missing".to_owned())),
+            Some(ver) => match ver.as_int() {
+                Some(i) if i.as_i64() == Some(1) => {}
+                Some(i) => {
+                    return Err(EnvelopeError::UnsupportedVersion(
+                        i.as_i64()
+                            .map_or_else(|| "(out of range)".to_owned(), |n| n.to_string()),
+                    ));
+                }
+                None => {
+                    return Err(bad(format!(
+                        "member v must be an integer, not {}",
+                        ver.type_name()
+                    )));
+                }
+            },
+        }
+        for (k, val) in o.iter() {
+            match k {
+                "v" | "pre_attest" | "pre_signature" | "post_attest" | "post_signature"
+                | "gateway_digest" => {}
+                "components" => {
+                    if val.as_object().is_none() {
+                        return Err(bad("member components must be an object".to_owned()));
+                    }
+                }
+                other => return Err(bad(format!("unknown member {other:?}"))),
+            }
+        }
+        let text = |k: &str| -> Result<&str, EnvelopeError> {
+            o.get(k)
+                .ok_or_else(|| bad(format!("member {k} is missing")))?
+                .as_str()
+                .ok_or_else(|| bad(format!("member {k} must be a string")))
+        };
+        let blob = |k: &str| -> Result<Vec<u8>, EnvelopeError> {
+            cmcp_json::encoding::b64_decode(text(k)?)
+                .map_err(|_| bad(format!("member {k} is not canonical padded base64")))
+        };
+        let digest = cmcp_json::encoding::hex_decode_lower(text("gateway_digest")?)
+            .ok()
+            .and_then(|d| <[u8; 32]>::try_from(d).ok())
+            .ok_or_else(|| {
+                bad("member gateway_digest must be 64 lowercase hex digits".to_owned())
+            })?;
+        Ok(Envelope {
+            pre_attest: blob("pre_attest")?,
+            pre_signature: blob("pre_signature")?,
+            post_attest: blob("post_attest")?,
+            post_signature: blob("post_signature")?,
+            gateway_digest: digest,
+        })
+    }
+
+    /// The pair to appraise.
+    pub fn pair(&self) -> NvPair<'_> {
+        NvPair {
+            pre_attest: &self.pre_attest,
+            pre_signature: &self.pre_signature,
+            post_attest: &self.post_attest,
+            post_signature: &self.post_signature,
+            gateway_digest: self.gateway_digest,
+        }
+    }
+
+    /// Encodes an envelope (for tests and tooling), members sorted.
+    pub fn to_json(&self) -> String {
+        let b = cmcp_json::encoding::b64_encode;
+        format!(
+            r#"{{"components":{{}},"gateway_digest":"{}","post_attest":"{}","post_signature":"{}","pre_attest":"{}","pre_signature":"{}","v":1}}"#,
+            crate::parse::hex(&self.gateway_digest),
+            b(&self.post_attest),
+            b(&self.post_signature),
+            b(&self.pre_attest),
+            b(&self.pre_signature)
+        )
+    }
 }
 
 /// The appraisal result.
@@ -374,5 +519,73 @@ mod tests {
         let o = verify_nv_pair(&pair, &p, b"", &[], &[0; 32], now, false);
         assert_eq!(o.failure_reason, Some("ak_chain_invalid"));
         assert_eq!(o.verified_fields, vec!["policy", "structure"]);
+    }
+
+    #[test]
+    fn envelope_parse_is_strict_and_total() {
+        let e = Envelope {
+            pre_attest: vec![1, 2, 3],
+            pre_signature: vec![4],
+            post_attest: vec![5, 6],
+            post_signature: vec![7, 8, 9, 10],
+            gateway_digest: [0xab; 32],
+        };
+        let json = e.to_json();
+        assert_eq!(Envelope::parse(json.as_bytes()).unwrap(), e);
+        let name = |b: &[u8]| Envelope::parse(b).map(|_| ()).map_err(|e| e.name());
+        // Every prefix is refused with a name, never a panic.
+        for n in 0..json.len() {
+            assert_eq!(
+                name(&json.as_bytes()[..n]),
+                Err("malformed_envelope"),
+                "prefix {n}"
+            );
+        }
+        let edit = |from: &str, to: &str| json.replacen(from, to, 1).into_bytes();
+        assert_eq!(
+            name(&edit(r#""v":1"#, r#""v":0"#)),
+            Err("unsupported_envelope_version")
+        );
+        assert_eq!(
+            name(&edit(r#""v":1"#, r#""v":99999999999999999999999"#)),
+            Err("unsupported_envelope_version")
+        );
+        assert_eq!(
+            name(&edit(r#""v":1"#, r#""v":"1""#)),
+            Err("malformed_envelope")
+        );
+        assert_eq!(
+            name(&edit(r#""v":1"#, r#""v":1.0"#)),
+            Err("malformed_envelope")
+        );
+        assert_eq!(
+            name(&edit(r#""v":1"#, r#""v":1,"extra":0"#)),
+            Err("malformed_envelope")
+        );
+        assert_eq!(
+            name(&edit(r#""components":{}"#, r#""components":[]"#)),
+            Err("malformed_envelope")
+        );
+        assert_eq!(
+            name(&edit(&"ab".repeat(32), &"AB".repeat(32))),
+            Err("malformed_envelope")
+        );
+        assert_eq!(
+            name(&edit(&"ab".repeat(32), &"ab".repeat(31))),
+            Err("malformed_envelope")
+        );
+        // Unpadded base64 of [1, 2, 3, ...]: "AQID" is already unpadded, so
+        // use the 1-byte signature "BA==".
+        assert_eq!(
+            name(&edit(r#""BA==""#, r#""BA""#)),
+            Err("malformed_envelope")
+        );
+        assert_eq!(name(&[0xff; 8]), Err("malformed_envelope"));
+        assert_eq!(
+            name(&vec![b' '; MAX_ENVELOPE_BYTES + 1]),
+            Err("malformed_envelope")
+        );
+        assert_eq!(name(b"[]"), Err("malformed_envelope"));
+        assert_eq!(name(br#"{"v":1}"#), Err("malformed_envelope"));
     }
 }

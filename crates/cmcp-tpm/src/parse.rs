@@ -356,10 +356,16 @@ impl PcrSelection {
     /// ```
     pub fn pcrs(&self) -> Vec<u32> {
         let mut out = Vec::new();
-        for (i, byte) in (0u32..).zip(self.select.iter()) {
+        for (i, byte) in self.select.iter().enumerate() {
+            // A parsed bitmap has at most 255 bytes; a hand-built one whose
+            // indices would not fit a u32 stops there.
+            let Some(base) = u32::try_from(i).ok().and_then(|i| i.checked_mul(8)) else {
+                break;
+            };
             for j in 0..8u32 {
                 if byte & (1u8 << j) != 0 {
-                    out.push(i * 8 + j);
+                    // `base` is a multiple of 8 and `j < 8`: `|` is the sum.
+                    out.push(base | j);
                 }
             }
         }

@@ -5,33 +5,48 @@
 //! marshalled `TPMT_SIGNATURE`, `cert_chain` = leaf-first PEM AK chain,
 //! `ek_cert_chain` = PEM EK chain, `nonce` = the claim's 64-byte nonce (or
 //! the 32-byte qualifying data), `key_thumbprint`. Relying-party inputs:
-//! the [`TpmPolicy`], optional PCR values and an optional event log.
+//! the [`TpmPolicy`], optional PCR values, an optional event log, and an
+//! optional NV-certify envelope with the expected gateway digest (§11).
 //!
 //! Ledger fields, in the order recorded: `measurement_format`,
 //! `pcr_format`, `qualifying_data`, `ak_cert_chain`, `tpm_quote_signature`,
 //! `ek_cert_chain`, `ak_ek_binding`, `pcr_values`, `event_log`,
 //! `pcr_selection`, `pcr_policy`, `event_log_policy`, `clock_info`,
-//! `pcr_digest`, then exactly one `hardware_attestation`. Fields that do
-//! not apply are not recorded. `audit_chain_binding` is never recorded: a
-//! quote carries only `nonce[0:32]`.
+//! `pcr_digest`, `gateway_measurement`, then exactly one
+//! `hardware_attestation`. Fields that do not apply are not recorded.
+//! `audit_chain_binding` is never recorded: a quote carries only
+//! `nonce[0:32]`. When an envelope or a gateway digest was supplied,
+//! `hardware_attestation` is verified only if `gateway_measurement` is.
 //!
 //! Details keys: `tpm_failure` (`invalid_measurement_format`,
 //! `tpm_evidence_check_failed`, `tpm_quote_signature_failed`,
-//! `tpm_cert_chain_failed`, `tpm_policy_failed`), `tpm_parse_error`,
-//! `qualifying_data_error`, `pcr_digest_error`, `signature_error`,
-//! `signature_algorithm`, `signature_digest`, `ak_cert_chain`,
-//! `ek_cert_chain`, `pcr_digest_note`, `hardware_attestation`.
+//! `tpm_cert_chain_failed`, `tpm_policy_failed`, `tpm_nv_certify_failed`),
+//! `tpm_parse_error`, `qualifying_data_error`, `pcr_digest_error`,
+//! `signature_error`, `signature_algorithm`, `signature_digest`,
+//! `ak_cert_chain`, `ek_cert_chain`, `pcr_digest_note`,
+//! `nv_certify_failure` (the §11.5 name), `nv_certify_*` (the appraisal's
+//! own details: `which`, `error`, `index_name`, `nv_contents`, …),
+//! `hardware_attestation`.
 
 use crate::authenticate::{
-    AuthError, TCG_AK_EKU, builtin_roots, parse_roots, verify_ak_chain, verify_ek_chain,
-    verify_signature,
+    AuthError, builtin_roots, parse_roots, verify_ak_chain, verify_ek_chain, verify_signature,
 };
 use crate::bind::{PcrValues, Selection, expected_qualifying_data, qualifying_data_matches};
+use crate::cache::{AuthenticatedAk, Caches, ak_chain_key, roots_key};
 use crate::eventlog::{EventLog, compare};
+use crate::nvcertify::{Envelope, NvPolicy, verify_nv_pair};
 use crate::parse::{Attest, HashAlg, QuoteInfo, Signature, hex};
 use crate::policy::{PolicyError, TpmPolicy};
 use cmcp_policy::{EvidenceInput, FailureCode, Ledger, Outcome, PlatformVerifier, VerifyContext};
+use cmcp_x509::{Certificate, PublicKey};
 use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Pinned roots in force for one verification, with their cache key.
+struct Roots {
+    certs: Arc<Vec<Certificate>>,
+    key: [u8; 32],
+}
 
 const HW: &str = "hardware_attestation";
 const FAIL: FailureCode = FailureCode::HardwareAttestationFailed;
@@ -49,11 +64,19 @@ const FAIL: FailureCode = FailureCode::HardwareAttestationFailed;
 /// v.verify(&EvidenceInput { platform: "tpm2", ..Default::default() }, &ctx, &mut l);
 /// assert_eq!(l.outcome_of("hardware_attestation"), Some(Outcome::NotEstablished));
 /// ```
+///
+/// A verifier keeps small bounded caches of parsed pinned roots and of
+/// authenticated AK chains ([`crate::cache`]), shared by its clones: repeated
+/// quotes from the same AK re-check the chain's validity at `now` and verify
+/// every quote signature, but do not re-validate the same certificates.
 #[derive(Clone, Debug, Default)]
 pub struct TpmVerifier {
     policy: TpmPolicy,
     pcr_values: Option<PcrValues>,
     event_log: Option<Vec<u8>>,
+    nv_envelope: Option<Vec<u8>>,
+    gateway_digest: Option<[u8; 32]>,
+    cache: Arc<Caches>,
 }
 
 impl TpmVerifier {
@@ -63,6 +86,9 @@ impl TpmVerifier {
             policy,
             pcr_values: None,
             event_log: None,
+            nv_envelope: None,
+            gateway_digest: None,
+            cache: Arc::default(),
         }
     }
 
@@ -81,6 +107,44 @@ impl TpmVerifier {
     pub fn with_event_log(mut self, log: Vec<u8>) -> Self {
         self.event_log = Some(log);
         self
+    }
+
+    /// Supplies an NV-certify envelope (CLI `--nv-certify FILE`, §11.3 JSON),
+    /// appraised at verification against the verifier-owned NV policy: the
+    /// default index `0x01500432` (written form), offset 0, size 32 and the
+    /// gateway digest from [`TpmVerifier::with_gateway_digest`]. The pair is
+    /// bound to the evidence nonce and must be signed by the quote's AK.
+    pub fn with_nv_certify(mut self, envelope: Vec<u8>) -> Self {
+        self.nv_envelope = Some(envelope);
+        self
+    }
+
+    /// The expected gateway digest (CLI `--gateway-digest HEX`). Without an
+    /// envelope, `gateway_measurement` is not established.
+    ///
+    /// ```
+    /// use cmcp_tpm::TpmVerifier;
+    /// let v = TpmVerifier::default().with_gateway_digest([0x42; 32]);
+    /// assert_eq!(v.gateway_digest(), Some(&[0x42; 32]));
+    /// ```
+    pub fn with_gateway_digest(mut self, digest: [u8; 32]) -> Self {
+        self.gateway_digest = Some(digest);
+        self
+    }
+
+    /// The expected gateway digest, if any.
+    pub fn gateway_digest(&self) -> Option<&[u8; 32]> {
+        self.gateway_digest.as_ref()
+    }
+
+    /// Authenticated AK chains held in this verifier's cache (shared with
+    /// its clones; at most [`crate::cache::CAPACITY`]).
+    ///
+    /// ```
+    /// assert_eq!(cmcp_tpm::TpmVerifier::default().cached_ak_chains(), 0);
+    /// ```
+    pub fn cached_ak_chains(&self) -> usize {
+        self.cache.ak_chains.len()
     }
 
     /// The policy in force.
@@ -218,12 +282,15 @@ impl TpmVerifier {
             &attest,
             sig.as_ref(),
             sig_parse_failed,
-            roots.as_deref(),
+            roots.as_ref(),
             run,
         );
 
         // 5. EK chain (and what it cannot show).
-        match (input.ek_cert_chain, roots.as_deref()) {
+        match (
+            input.ek_cert_chain,
+            roots.as_ref().map(|r| r.certs.as_slice()),
+        ) {
             (None, _) if p.require_ek_chain => run.fail(
                 "ek_cert_chain",
                 "tpm_policy_failed",
@@ -278,6 +345,9 @@ impl TpmVerifier {
                 self.bind_measurement(&c, &quote, sign_hash, attested.as_ref(), run)
             }
         }
+
+        // 8. Gateway measurement (NV-certify pair).
+        self.check_gateway_measurement(input, ctx, roots.as_ref(), run);
 
         self.conclude(run, "")
     }
@@ -336,7 +406,11 @@ impl TpmVerifier {
         }
     }
 
-    fn roots(&self, ctx: &VerifyContext<'_>, run: &mut Run) -> Option<Vec<cmcp_x509::Certificate>> {
+    fn roots(&self, ctx: &VerifyContext<'_>, run: &mut Run) -> Option<Roots> {
+        let key = roots_key(&ctx.trust.tpm_ca, ctx.trust.builtin_roots);
+        if let Some(certs) = self.cache.roots.get(&key) {
+            return (!certs.is_empty()).then_some(Roots { certs, key });
+        }
         let mut roots = match parse_roots(&ctx.trust.tpm_ca) {
             Ok(r) => r,
             Err(e) => {
@@ -345,13 +419,47 @@ impl TpmVerifier {
                 return None;
             }
         };
+        let mut cacheable = true;
         if ctx.trust.builtin_roots {
             match builtin_roots() {
                 Ok(b) => roots.extend(b),
-                Err(e) => run.l.detail("tpm_builtin_roots", e.to_string()),
+                Err(e) => {
+                    cacheable = false;
+                    run.l.detail("tpm_builtin_roots", e.to_string());
+                }
             }
         }
-        (!roots.is_empty()).then_some(roots)
+        let certs = if cacheable {
+            self.cache.roots.insert(key, roots)
+        } else {
+            Arc::new(roots)
+        };
+        (!certs.is_empty()).then_some(Roots { certs, key })
+    }
+
+    /// The AK chain validated to `roots` at `now`: from the cache when the
+    /// same chain was authenticated against the same roots and policy and
+    /// `now` is inside its validity window, else validated from scratch.
+    fn authenticate_ak(
+        &self,
+        chain_pem: &[u8],
+        roots: &Roots,
+        now: cmcp_policy::Timestamp,
+    ) -> Result<Arc<AuthenticatedAk>, AuthError> {
+        let key = ak_chain_key(&roots.key, self.policy.allow_sha1, chain_pem);
+        if let Some(hit) = self.cache.ak_chains.get(&key)
+            && hit.valid_at(now)
+        {
+            return Ok(hit);
+        }
+        let chain = verify_ak_chain(chain_pem, &roots.certs, now, self.policy.allow_sha1)?;
+        match AuthenticatedAk::from_chain(chain) {
+            Some(a) => Ok(self.cache.ak_chains.insert(key, a)),
+            None => Err(AuthError::Unparseable {
+                what: "AK certificate chain",
+                detail: "validated path is empty".to_owned(),
+            }),
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -362,7 +470,7 @@ impl TpmVerifier {
         attest: &Attest,
         sig: Option<&Signature>,
         sig_parse_failed: bool,
-        roots: Option<&[cmcp_x509::Certificate]>,
+        roots: Option<&Roots>,
         run: &mut Run,
     ) {
         let p = &self.policy;
@@ -387,13 +495,10 @@ impl TpmVerifier {
         };
         // The AK key: from a chain validated to a pinned CA, or (no CA
         // pinned) from the presented leaf, so a tampered quote still fails.
-        let key = match roots {
-            Some(roots) => match verify_ak_chain(chain_pem, roots, ctx.now, p.allow_sha1) {
-                Ok(c) => {
-                    let eku_ok = !p.require_ak_eku
-                        || c.leaf().is_some_and(|l| {
-                            l.extended_key_usage().iter().any(|o| o == TCG_AK_EKU)
-                        });
+        let key: Option<Arc<PublicKey>> = match roots {
+            Some(roots) => match self.authenticate_ak(chain_pem, roots, ctx.now) {
+                Ok(ak) => {
+                    let eku_ok = !p.require_ak_eku || ak.leaf_has_ak_eku;
                     if eku_ok {
                         run.l
                             .verified("ak_cert_chain", "AK certificate chains to a pinned TPM CA");
@@ -402,7 +507,7 @@ impl TpmVerifier {
                         run.l.detail("ak_cert_chain", e.to_string());
                         run.fail("ak_cert_chain", "tpm_policy_failed", e.to_string());
                     }
-                    Some(c.leaf_public_key)
+                    Some(Arc::clone(&ak.leaf_public_key))
                 }
                 Err(e) => {
                     run.l.detail("ak_cert_chain", e.to_string());
@@ -418,7 +523,7 @@ impl TpmVerifier {
                     let r = "AK certificate chain not verified (no TPM CA pinned)";
                     run.l.detail("ak_cert_chain", r);
                     run.l.not_established("ak_cert_chain", r);
-                    Some(k)
+                    Some(Arc::new(k))
                 }
                 None => {
                     let r = "AK certificate chain is not parseable";
@@ -786,7 +891,98 @@ impl TpmVerifier {
         run.fail("pcr_digest", "tpm_evidence_check_failed", r);
     }
 
+    /// The NV-certify pair (§11), when the relying party supplied an
+    /// envelope or an expected gateway digest.
+    fn check_gateway_measurement(
+        &self,
+        input: &EvidenceInput<'_>,
+        ctx: &VerifyContext<'_>,
+        roots: Option<&Roots>,
+        run: &mut Run,
+    ) {
+        const F: &str = "gateway_measurement";
+        let fail = |run: &mut Run, name: &'static str, why: String| {
+            run.l.detail("nv_certify_failure", name);
+            run.fail(F, "tpm_nv_certify_failed", format!("{name}: {why}"));
+        };
+        let Some(raw) = &self.nv_envelope else {
+            if self.gateway_digest.is_some() {
+                run.l.not_established(
+                    F,
+                    "an expected gateway digest was given but no NV-certify envelope",
+                );
+            }
+            return;
+        };
+        let Some(digest) = self.gateway_digest else {
+            return fail(
+                run,
+                "missing_nv_policy",
+                "an NV-certify envelope needs the expected gateway digest".to_owned(),
+            );
+        };
+        let env = match Envelope::parse(raw) {
+            Ok(e) => e,
+            Err(e) => return fail(run, e.name(), e.to_string()),
+        };
+        let (Some(chain_pem), Some(roots)) = (input.cert_chain, roots) else {
+            // Still refuse a pair that cannot be an NV certify at all.
+            for a in [&env.pre_attest, &env.post_attest] {
+                if let Err(e) = Attest::parse_nv_certify(a) {
+                    return fail(run, "malformed_nv_certify", e.to_string());
+                }
+            }
+            let why = if input.cert_chain.is_none() {
+                "no AK certificate chain to verify the NV-certify signatures with"
+            } else {
+                "the AK certificate chain is not pinned (no TPM CA): NV-certify pair not authenticated"
+            };
+            run.l.not_established(F, why);
+            return;
+        };
+        let policy = NvPolicy::for_default_index(digest);
+        let o = verify_nv_pair(
+            &env.pair(),
+            &policy,
+            chain_pem,
+            &roots.certs,
+            input.nonce.unwrap_or_default(),
+            ctx.now,
+            self.policy.allow_sha1,
+        );
+        for (k, v) in &o.details {
+            run.l.detail(format!("nv_certify_{k}"), v.clone());
+        }
+        match o.failure_reason {
+            None => run.l.verified(
+                F,
+                "NV-certify pair signed by the certified AK, bound to the nonce, extends the expected gateway digest into index 0x01500432",
+            ),
+            Some(name) => fail(
+                run,
+                name,
+                format!(
+                    "NV-certify pair refused (checks passed before it: {})",
+                    if o.verified_fields.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        o.verified_fields.join(", ")
+                    }
+                ),
+            ),
+        }
+    }
+
     fn conclude(&self, run: &mut Run, early: &str) -> Hw {
+        if !early.is_empty()
+            && (self.nv_envelope.is_some() || self.gateway_digest.is_some())
+            && run.l.outcome_of("gateway_measurement").is_none()
+        {
+            run.l.not_established(
+                "gateway_measurement",
+                "NV-certify inputs given, but no usable TPM quote came with them",
+            );
+        }
         if run.l.has_failure() {
             let failed: Vec<&str> = run
                 .l
@@ -815,7 +1011,11 @@ impl TpmVerifier {
             run.l.outcome_of("pcr_digest"),
             Some(Outcome::Verified | Outcome::NotChecked)
         );
-        if missing.is_empty() && measurement_ok {
+        let gateway_ok = matches!(
+            run.l.outcome_of("gateway_measurement"),
+            None | Some(Outcome::Verified)
+        );
+        if missing.is_empty() && measurement_ok && gateway_ok {
             let what = if run.l.outcome_of("pcr_digest") == Some(Outcome::Verified) {
                 "bound to nonce[0:32] and the measurement"
             } else {
@@ -828,6 +1028,9 @@ impl TpmVerifier {
             let mut m: Vec<&str> = missing;
             if !measurement_ok {
                 m.push("pcr_digest");
+            }
+            if !gateway_ok {
+                m.push("gateway_measurement");
             }
             Hw::NotEstablished(format!(
                 "TPM quote not hardware-authenticated: {} not established",

@@ -187,6 +187,14 @@ pub struct CommonArgs {
     /// TCG crypto-agile event log (binary) for TPM PCR replay.
     #[arg(long)]
     pub event_log: Option<PathBuf>,
+    /// TPM NV-certify envelope (JSON: pre/post attests and signatures by the
+    /// AK, `gateway_digest`, `v` 1), appraised against index 0x01500432 and
+    /// --gateway-digest; recorded as `gateway_measurement`.
+    #[arg(long)]
+    pub nv_certify: Option<PathBuf>,
+    /// Expected 32-byte gateway digest (hex) extended into the TPM NV index.
+    #[arg(long)]
+    pub gateway_digest: Option<String>,
     /// Appraisal knob `SECTION.KNOB=VALUE` (repeatable), overriding the
     /// `--policy` file: e.g. `sev_snp.allow_debug=true`,
     /// `tdx.accepted_tcb_statuses=["UpToDate","SWHardeningNeeded"]`. VALUE is
@@ -445,6 +453,16 @@ impl CommonArgs {
         }
         if let Some(p) = &self.event_log {
             add("tpm_event_log", p)?;
+        }
+        if let Some(p) = &self.nv_certify {
+            add("tpm_nv_certify", p)?;
+        }
+        if let Some(d) = &self.gateway_digest {
+            let d = hex32("--gateway-digest", d, true)?;
+            o.platform_inputs
+                .entry("tpm_gateway_digest".to_owned())
+                .or_default()
+                .push(d.to_vec());
         }
         Ok(o)
     }

@@ -78,6 +78,14 @@ impl Verifier {
             if let Some(log) = single_input(opts, "tpm_event_log")? {
                 tpm = tpm.with_event_log(log.to_vec());
             }
+            if let Some(env) = single_input(opts, "tpm_nv_certify")? {
+                tpm = tpm.with_nv_certify(env.to_vec());
+            }
+            if let Some(d) = single_input(opts, "tpm_gateway_digest")? {
+                let d = <[u8; 32]>::try_from(d)
+                    .map_err(|_| ConfigError("tpm gateway digest: must be 32 bytes".to_owned()))?;
+                tpm = tpm.with_gateway_digest(d);
+            }
             v = v.with_platform(Box::new(tpm));
         }
         #[cfg(feature = "sev-snp")]

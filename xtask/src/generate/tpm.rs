@@ -81,6 +81,7 @@ impl Tpm for Vb {
 pub fn all(o: &mut Out) {
     fixtures(o);
     synthetic(o);
+    nv_certify(o);
     claims(o);
 }
 
@@ -552,6 +553,186 @@ fn synthetic(o: &mut Out) {
         .opt("now", s("2001-01-01T00:00:00Z"))
         .st(UN, HWF)
         .l("ak_cert_chain", "failed"),
+    );
+}
+
+/// NV-certify pairs (tpm.md §11) next to the synthetic quote: the envelope
+/// is a platform input (`--nv-certify`), the gateway digest and the index
+/// policy are the verifier's (`--gateway-digest`, default index 0x01500432).
+fn nv_certify(o: &mut Out) {
+    let a = conf("srtm.attest");
+    let sg = conf("srtm.sig");
+    let digest = String::from_utf8(conf("nv.gateway-digest")).unwrap_or_default();
+    let digest = digest.trim().to_owned();
+    let nv = |id: &str, desc: &str, env: &str| {
+        syn(id, desc, &a, &sg)
+            .file("nv.json", conf(env))
+            .opt("nv_certify", s("nv.json"))
+            .opt("gateway_digest", s(&digest))
+    };
+    let refused = |v: Vb, name: &str| {
+        v.st(UN, HWF)
+            .l("gateway_measurement", "failed")
+            .l("hardware_attestation", "failed")
+            .d("nv_certify_failure", name)
+            .d("tpm_failure", "tpm_nv_certify_failed")
+    };
+    o.add(
+        nv(
+            "CV-TPM-0060",
+            "NV-certify pair signed by the AK, bound to the nonce, pre/post extend the expected gateway digest into index 0x01500432: verified",
+            "nv.good.json",
+        )
+        .ok()
+        .l("gateway_measurement", VE)
+        .div(
+            "tpm.md §16.14",
+            "not reachable (the reference takes no NV-certify pair with evidence or claims)",
+            "the pair is appraised when the relying party supplies the envelope and the expected gateway digest",
+        )
+        .d(
+            "nv_certify_index_name",
+            "000bd884eed008e17b8e06485bcf29a5f0e88ca44a4355d711fa2cafb368c3ff3763",
+        ),
+    );
+    o.add(refused(
+        nv(
+            "CV-TPM-0061",
+            "NV-certify pair appraised against another expected gateway digest: gateway_digest_mismatch",
+            "nv.good.json",
+        )
+        .opt("gateway_digest", s(&"5a".repeat(32))),
+        "gateway_digest_mismatch",
+    ));
+    o.add(refused(
+        nv(
+            "CV-TPM-0062",
+            "post value is not SHA-256(pre ‖ gateway digest) (another value was extended): extend_relation_broken",
+            "nv.broken-extend.json",
+        ),
+        "extend_relation_broken",
+    ));
+    o.add(refused(
+        nv(
+            "CV-TPM-0063",
+            "pre and post certifies swapped: pre_binding_mismatch",
+            "nv.swapped.json",
+        ),
+        "pre_binding_mismatch",
+    ));
+    o.add(refused(
+        nv(
+            "CV-TPM-0064",
+            "post certify carrying the pre-phase qualifying data: post_binding_mismatch",
+            "nv.wrong-phase.json",
+        ),
+        "post_binding_mismatch",
+    ));
+    o.add(refused(
+        nv(
+            "CV-TPM-0065",
+            "NV-certify pair made for another nonce: pre_binding_mismatch",
+            "nv.other-nonce.json",
+        ),
+        "pre_binding_mismatch",
+    ));
+    o.add(refused(
+        nv(
+            "CV-TPM-0066",
+            "NV index Name of index 0x01500433: nv_index_name_mismatch",
+            "nv.other-index.json",
+        ),
+        "nv_index_name_mismatch",
+    ));
+    o.add(refused(
+        nv(
+            "CV-TPM-0067",
+            "NV index Name without TPMA_NV_WRITTEN: nv_index_name_mismatch",
+            "nv.unwritten.json",
+        ),
+        "nv_index_name_mismatch",
+    ));
+    o.add(refused(
+        nv(
+            "CV-TPM-0068",
+            "NV certify of offset 4: nv_offset_mismatch",
+            "nv.offset.json",
+        ),
+        "nv_offset_mismatch",
+    ));
+    o.add(refused(
+        nv(
+            "CV-TPM-0069",
+            "NV-certify pair signed by a key other than the AK leaf: signature_invalid",
+            "nv.other-key.json",
+        ),
+        "signature_invalid",
+    ));
+    o.add(refused(
+        nv(
+            "CV-TPM-0070",
+            "envelope version 2: unsupported_envelope_version",
+            "nv.v2.json",
+        ),
+        "unsupported_envelope_version",
+    ));
+    o.add(refused(
+        nv(
+            "CV-TPM-0071",
+            "envelope attest that is not canonical padded base64: malformed_envelope",
+            "nv.bad-base64.json",
+        ),
+        "malformed_envelope",
+    ));
+    o.add(refused(
+        nv(
+            "CV-TPM-0072",
+            "envelope without post_signature: malformed_envelope",
+            "nv.missing-member.json",
+        ),
+        "malformed_envelope",
+    ));
+    o.add(refused(
+        nv(
+            "CV-TPM-0073",
+            "post certify with a byte after nvContents: malformed_nv_certify",
+            "nv.trailing.json",
+        ),
+        "malformed_nv_certify",
+    ));
+    o.add(
+        nv(
+            "CV-TPM-0074",
+            "good NV-certify pair with no TPM CA pinned: the AK chain is not pinned, gateway measurement not established",
+            "nv.good.json",
+        )
+        .opt("tpm_ca", Value::Null)
+        .st(PV, None)
+        .l("gateway_measurement", NE)
+        .l("hardware_attestation", NE),
+    );
+    o.add(refused(
+        syn(
+            "CV-TPM-0075",
+            "NV-certify envelope without an expected gateway digest: missing_nv_policy",
+            &a,
+            &sg,
+        )
+        .file("nv.json", conf("nv.good.json"))
+        .opt("nv_certify", s("nv.json")),
+        "missing_nv_policy",
+    ));
+    o.add(
+        syn(
+            "CV-TPM-0076",
+            "expected gateway digest but no NV-certify envelope: gateway measurement not established",
+            &a,
+            &sg,
+        )
+        .opt("gateway_digest", s(&digest))
+        .st(PV, None)
+        .l("gateway_measurement", NE)
+        .l("hardware_attestation", NE),
     );
 }
 
