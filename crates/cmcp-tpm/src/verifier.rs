@@ -767,17 +767,22 @@ impl TpmVerifier {
                     "the policy expects event digests but no quote-verified event log was supplied",
                 ),
                 Some(log) => {
+                    // Only events of a quoted bank and PCR are vouched for
+                    // by the replay check; anything else is attester text.
                     let bad: Vec<String> = events
                         .iter()
-                        .filter(|((bank, pcr), want)| {
+                        .filter_map(|((bank, pcr), want)| {
+                            if !sel.as_ref().is_some_and(|s| s.has(*bank, *pcr)) {
+                                return Some(format!("{bank} PCR {pcr} (not quoted)"));
+                            }
                             let got = log.digests_for(*bank, *pcr);
-                            got.len() != want.len()
-                                || !got
+                            let same = got.len() == want.len()
+                                && got
                                     .iter()
                                     .zip(want.iter())
-                                    .all(|(g, w)| cmcp_json::encoding::ct_eq(g, w))
+                                    .all(|(g, w)| cmcp_json::encoding::ct_eq(g, w));
+                            (!same).then(|| format!("{bank} PCR {pcr}"))
                         })
-                        .map(|((bank, pcr), _)| format!("{bank} PCR {pcr}"))
                         .collect();
                     if bad.is_empty() {
                         run.l.verified(

@@ -85,11 +85,17 @@ struct Set {
     measurement: String,
 }
 
-fn set(with_drtm: bool, extra: &[u8], tamper_log: bool) -> Set {
+/// The SRTM events of the synthetic logs: one per PCR 0-7, a second in 7.
+fn srtm_events() -> Vec<(u32, u32, Vec<u8>)> {
     let mut events: Vec<(u32, u32, Vec<u8>)> = (0..8)
         .map(|i| (i, 0x8000_0008, format!("event {i}").into_bytes()))
         .collect();
     events.push((7, 0x8000_0001, b"second in 7".to_vec()));
+    events
+}
+
+fn set(with_drtm: bool, extra: &[u8], tamper_log: bool) -> Set {
+    let mut events = srtm_events();
     if with_drtm {
         events.push((17, 0x0d, b"drtm".to_vec()));
     }
@@ -163,6 +169,18 @@ fn outputs() -> Vec<(&'static str, Vec<u8>)> {
         ("srtm.pcrs.json", srtm.pcrs_json.clone()),
         ("srtm.measurement", srtm.measurement.clone().into_bytes()),
         ("srtm.tampered.log", bad_log.log),
+        // The SRTM log plus an event in PCR 9, which the quote does not select.
+        (
+            "srtm.extra9.log",
+            build_log(
+                &[HashAlg::Sha256],
+                &[
+                    srtm_events(),
+                    vec![(9, 0x8000_0008, b"unquoted 9".to_vec())],
+                ]
+                .concat(),
+            ),
+        ),
         ("drtm.attest", drtm.attest.clone()),
         ("drtm.sig", sign(&drtm.attest, HashAlg::Sha256, 0x000b)),
         ("drtm.log", drtm.log),

@@ -15,7 +15,11 @@ pub fn run(data: &[u8]) {
     let _ = Attest::parse_nv_certify(data);
     if let Ok(e) = Envelope::parse(data) {
         let again = Envelope::parse(e.to_json().as_bytes());
-        assert_eq!(again.as_ref(), Ok(&e), "envelope re-encoding is not a fixed point");
+        assert_eq!(
+            again.as_ref(),
+            Ok(&e),
+            "envelope re-encoding is not a fixed point"
+        );
         let _ = Attest::parse_nv_certify(&e.pre_attest);
         let _ = Attest::parse_nv_certify(&e.post_attest);
     }

@@ -383,6 +383,41 @@ fn synthetic(o: &mut Out) {
         .st(UN, HWF)
         .l("event_log_policy", "failed"),
     );
+    // Event digests are vouched for only in a quoted bank and PCR: the log
+    // below replays PCRs 0-7 correctly and adds a PCR 9 event the quote does
+    // not cover, so pinning that event must not pass.
+    o.add(
+        log(
+            syn(
+                "CV-TPM-0077",
+                "expected event digest for PCR 9, which the quote does not select, present in the log: refused",
+                &a,
+                &sg,
+            ),
+            "srtm.extra9.log",
+        )
+        .policy(&format!(
+            r#"{{"tpm":{{"expected_event_digests":{{"sha256":{{"9":["{}"]}}}}}}}}"#,
+            d("unquoted 9")
+        ))
+        .st(UN, HWF)
+        .l("event_log", VE)
+        .l("event_log_policy", "failed"),
+    );
+    o.add(
+        log(
+            syn(
+                "CV-TPM-0078",
+                "expected event digests in the sha384 bank, which the quote does not select: refused",
+                &a,
+                &sg,
+            ),
+            "srtm.log",
+        )
+        .policy(r#"{"tpm":{"expected_event_digests":{"sha384":{"7":[]}}}}"#)
+        .st(UN, HWF)
+        .l("event_log_policy", "failed"),
+    );
     o.add(
         pcrs(
             syn(
