@@ -10,10 +10,8 @@
 use cmcp_tpm::nvcertify::Envelope;
 use cmcp_tpm::parse::{Attest, Attested, SigBody, SigScheme, Signature};
 use std::path::{Path, PathBuf};
-use tss_esapi::structures::{
-    Attest as TssAttest, AttestInfo, Signature as TssSignature,
-};
 use tss_esapi::interface_types::algorithm::HashingAlgorithm;
+use tss_esapi::structures::{Attest as TssAttest, AttestInfo, Signature as TssSignature};
 use tss_esapi::traits::UnMarshall;
 
 fn root() -> PathBuf {
@@ -66,7 +64,11 @@ fn compare_attest(ours: &Attest, tss: &TssAttest) -> Result<(), String> {
                 if hash_id(t.hashing_algorithm()) != o.hash {
                     return Err("PCR selection bank differs".into());
                 }
-                let mut bits: Vec<u32> = t.selected().iter().map(|s| u32::from(*s).trailing_zeros()).collect();
+                let mut bits: Vec<u32> = t
+                    .selected()
+                    .iter()
+                    .map(|s| u32::from(*s).trailing_zeros())
+                    .collect();
                 bits.sort_unstable();
                 let mut ob: Vec<u32> = Vec::new();
                 for (i, byte) in o.select.iter().enumerate() {
@@ -110,7 +112,11 @@ fn compare_sig(ours: &Signature, tss: &TssSignature) -> Result<(), String> {
         }
         _ => false,
     };
-    if ok { Ok(()) } else { Err(format!("signature differs: {tss:?}")) }
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("signature differs: {tss:?}"))
+    }
 }
 
 fn inputs(kind: &str) -> Vec<(String, Vec<u8>)> {
@@ -121,10 +127,16 @@ fn inputs(kind: &str) -> Vec<(String, Vec<u8>)> {
     if sim.is_dir() {
         dirs.push(sim);
     } else {
-        eprintln!("skipped: fixture folder absent ({}); synthetic inputs only", sim.display());
+        eprintln!(
+            "skipped: fixture folder absent ({}); synthetic inputs only",
+            sim.display()
+        );
     }
     for d in dirs {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(&d).unwrap().map(|e| e.unwrap().path()).collect();
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&d)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
         files.sort();
         for f in files {
             let name = f.file_name().unwrap().to_string_lossy().into_owned();
@@ -163,13 +175,15 @@ fn attests_agree_with_tpm2_tss() {
             Err(_) if name.contains('#') => continue,
             Err(e) => panic!("{name}: ours refused: {e}"),
         };
-        let tss = TssAttest::unmarshall(&ours.signed_bytes).unwrap_or_else(|e| panic!("{name}: tss refused: {e}"));
+        let tss = TssAttest::unmarshall(&ours.signed_bytes)
+            .unwrap_or_else(|e| panic!("{name}: tss refused: {e}"));
         compare_attest(&ours, &tss).unwrap_or_else(|e| panic!("{name}: {e}"));
         agreed += 1;
         // Mutants: every prefix and every single-bit flip we accept, tss-esapi accepts identically.
         for n in 0..bytes.len() {
             if let Ok(o) = Attest::parse(&bytes[..n]) {
-                let t = TssAttest::unmarshall(&o.signed_bytes).unwrap_or_else(|e| panic!("{name}[..{n}]: tss refused: {e}"));
+                let t = TssAttest::unmarshall(&o.signed_bytes)
+                    .unwrap_or_else(|e| panic!("{name}[..{n}]: tss refused: {e}"));
                 compare_attest(&o, &t).unwrap_or_else(|e| panic!("{name}[..{n}]: {e}"));
                 agreed += 1;
             }
@@ -180,7 +194,8 @@ fn attests_agree_with_tpm2_tss() {
                 m[i] ^= 1 << bit;
                 if let Ok(o) = Attest::parse(&m) {
                     if let Ok(t) = TssAttest::unmarshall(&o.signed_bytes) {
-                        compare_attest(&o, &t).unwrap_or_else(|e| panic!("{name} flip {i}.{bit}: {e}"));
+                        compare_attest(&o, &t)
+                            .unwrap_or_else(|e| panic!("{name} flip {i}.{bit}: {e}"));
                         agreed += 1;
                     }
                 }
@@ -200,12 +215,16 @@ fn signatures_agree_with_tpm2_tss() {
             Err(_) if name.contains('#') => continue,
             Err(e) => panic!("{name}: ours refused: {e}"),
         };
-        let tss = TssSignature::unmarshall(bytes).unwrap_or_else(|e| panic!("{name}: tss refused: {e}"));
+        let tss =
+            TssSignature::unmarshall(bytes).unwrap_or_else(|e| panic!("{name}: tss refused: {e}"));
         compare_sig(&ours, &tss).unwrap_or_else(|e| panic!("{name}: {e}"));
         // Ours refuses a trailing byte; tss-esapi still parses the same signature.
         let mut longer = bytes.clone();
         longer.push(0);
-        assert!(Signature::parse(&longer).is_err(), "{name}: trailing byte accepted");
+        assert!(
+            Signature::parse(&longer).is_err(),
+            "{name}: trailing byte accepted"
+        );
     }
     eprintln!("{} signature inputs agreed", all.len());
 }
