@@ -109,6 +109,32 @@ fn result(ledger: Ledger) -> VerificationResult {
     }
 }
 
+/// The verdict for a receipt input that was read but is not acceptable
+/// JSON: `unverified` with `RECEIPT_INVALID`, as a malformed claim file is a
+/// `CLAIM_MALFORMED` verdict and not a usage error. `input` names the input
+/// (`entry`, `payload`, `claim`, `receipt`); `details.receipt_error` is
+/// `{input}_malformed`.
+///
+/// ```
+/// use cmcp_verify::receipts::malformed_input;
+/// use cmcp_verify::Status;
+/// let e = cmcp_json::parse(b"{").unwrap_err();
+/// let r = malformed_input("entry", &e);
+/// assert_eq!(r.status, Status::Unverified);
+/// assert_eq!(r.failure_reason.unwrap().as_str(), "RECEIPT_INVALID");
+/// assert_eq!(r.ledger.details().get("receipt_error").map(String::as_str), Some("entry_malformed"));
+/// ```
+pub fn malformed_input(input: &str, error: &dyn std::fmt::Display) -> VerificationResult {
+    let mut l = Ledger::new();
+    l.detail("receipt_error", format!("{input}_malformed"));
+    l.failed(
+        F,
+        FailureCode::ReceiptInvalid,
+        format!("the {input} is not acceptable JSON: {error}"),
+    );
+    result(l)
+}
+
 /// Checks one receipt. `verified` when the receipt is authentic under a
 /// pinned key, fresh, and bound to exactly what it names.
 ///

@@ -435,6 +435,18 @@ fn execution(out: &mut Out) {
         ),
         "signature_invalid",
     ));
+    // A file that is read but is not JSON is a verdict, as a malformed
+    // claim file is (README CLI contract), not a usage error.
+    out.add(ext_fail(
+        ext(
+            24,
+            "the entry file is read but is not JSON: a verdict, not a usage error",
+            &["shape"],
+            ext_good(),
+        )
+        .file("entry.json", b"{\"call_id\": ".to_vec()),
+        "entry_malformed",
+    ));
 }
 
 // ---------------------------------------------------------------------------
