@@ -558,11 +558,12 @@ fn emb_claim(agent: &str) -> Value {
     let (mut c, _) = Session::new(GATEWAY, SID)
         .call(Call::new("robot.move_arm", "allow"))
         .build();
-    set(
-        &mut c,
-        &["gateway", "agent_identity"],
-        Some(obj(vec![("agent_id", s(agent))])),
-    );
+    // A schema-valid identity: the cross-checks compare with an
+    // authenticated claim only.
+    let mut identity = identity("svid");
+    set(&mut identity, &["agent_id"], Some(s(agent)));
+    set(&mut identity, &["authenticated_subject"], Some(s(agent)));
+    set(&mut c, &["gateway", "agent_identity"], Some(identity));
     sign_claim(&mut c, &key(GATEWAY));
     c
 }
@@ -786,6 +787,46 @@ fn embodied(out: &mut Out) {
         .claim(&emb_claim("spiffe://trust.example/agent/other")),
         "accepted",
         "agent_id_mismatch",
+    ));
+    // The tamper sweep found these: the claim was compared with but never
+    // authenticated, so an edited claim still backed a verified receipt.
+    let mut edited = emb_claim(AGENT);
+    set(
+        &mut edited,
+        &["gateway", "session_id"],
+        Some(s("5d1f7a3c-2b4e-4c6d-9e8f-000000000000")),
+    );
+    out.add(emb_fail(
+        emb(
+            77,
+            "the claim for the cross-checks was edited after signing: refused",
+            &["claim", "tamper"],
+            &accepted,
+        )
+        .claim(&edited),
+        "accepted",
+        "claim_not_authentic",
+    ));
+    let mut renamed = emb_claim(AGENT);
+    let hash = crate::jsonx::get(&renamed, &["trace", "policy", "bundle_hash"])
+        .cloned()
+        .unwrap_or(Value::Null);
+    set(&mut renamed, &["trace", "policy", "bundle_hash"], None);
+    set(
+        &mut renamed,
+        &["trace", "policy", "bundle_hasi"],
+        Some(hash),
+    );
+    out.add(emb_fail(
+        emb(
+            78,
+            "the claim for the cross-checks has no policy bundle_hash (member renamed): refused",
+            &["claim", "tamper"],
+            &accepted,
+        )
+        .claim(&renamed),
+        "accepted",
+        "claim_malformed",
     ));
     out.add(emb_fail(
         emb(47, "--require-receipt with no receipt", &["policy"], &p)
