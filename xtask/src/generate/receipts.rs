@@ -807,6 +807,19 @@ fn embodied(out: &mut Out) {
         "accepted",
         "claim_not_authentic",
     ));
+    let mut no_decision = emb_entry(&accepted);
+    set(&mut no_decision, &["policy_decision"], None);
+    out.add(emb_fail(
+        emb(
+            79,
+            "the audit entry has no policy_decision (the governance check would be skipped): refused",
+            &["tamper"],
+            &accepted,
+        )
+        .input("entry", &no_decision),
+        "accepted",
+        "policy_decision_missing",
+    ));
     let mut renamed = emb_claim(AGENT);
     let hash = crate::jsonx::get(&renamed, &["trace", "policy", "bundle_hash"])
         .cloned()
