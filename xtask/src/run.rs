@@ -129,7 +129,18 @@ pub fn run_facade(root: &Path, v: &Vector) -> Actual {
             let blobs = match assemble_evidence(root, v) {
                 Ok(Some(b)) => Ok(b),
                 Ok(None) => match read_input(root, v, "evidence") {
-                    Ok(Some(b)) => evidence_blobs(&b),
+                    // Read but not evidence-shaped: a verdict, as the CLI gives.
+                    Ok(Some(b)) => match evidence_blobs(&b) {
+                        Ok(x) => Ok(x),
+                        Err(e) => {
+                            let r = cmcp_verify::evidence_file_malformed(&e);
+                            return Actual {
+                                json: Some(output::to_json(&r)),
+                                exit: i64::from(r.status.exit_code()),
+                                error: None,
+                            };
+                        }
+                    },
                     Ok(None) => Err("evidence vector without inputs.evidence".into()),
                     Err(e) => Err(e),
                 },

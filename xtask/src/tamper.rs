@@ -287,7 +287,7 @@ fn with_option(opts: &VerifyOptions, slot: Slot, bytes: &[u8]) -> Option<VerifyO
 
 /// Evidence file → (raw_evidence, quote_signature, cert_chain, ek_cert_chain),
 /// read as the conformance runner and the CLI read it. `None` = the file is
-/// not acceptable (the CLI would refuse it as a usage error).
+/// not evidence-shaped JSON (the CLI's verdict is then unverified).
 fn evidence_blobs(bytes: &[u8]) -> Option<Blobs> {
     if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
         return Some([Some(bytes.to_vec()), None, None, None]);
@@ -359,7 +359,15 @@ fn verify(
                     }
                     b
                 }
-                None => evidence_blobs(input("evidence")?)?,
+                // Read but not evidence-shaped: a verdict, as the CLI gives.
+                None => match evidence_blobs(input("evidence")?) {
+                    Some(b) => b,
+                    None => {
+                        return Some(cmcp_verify::evidence_file_malformed(
+                            "not gateway.attestation_evidence-shaped JSON",
+                        ));
+                    }
+                },
             };
             // As the CLI does: the one expected launch measurement is the
             // measurement compared with the hardware's.

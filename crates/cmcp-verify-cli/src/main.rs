@@ -277,8 +277,17 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                     nonce.len()
                 ));
             }
-            let bytes = read_file(&evidence)?;
-            let blobs = EvidenceFile::read(&bytes)?;
+            let bytes = read_file(&evidence).map_err(|e| format!("--evidence: {e}"))?;
+            // Read but not evidence-shaped JSON: a verdict, as a malformed claim is.
+            let blobs = match EvidenceFile::read(&bytes) {
+                Ok(b) => b,
+                Err(e) => {
+                    return Ok(emit(
+                        &cmcp_verify::evidence_file_malformed(&e),
+                        common.format,
+                    ));
+                }
+            };
             let expected = opts
                 .launch_measurements
                 .as_ref()

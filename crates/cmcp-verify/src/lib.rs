@@ -351,6 +351,38 @@ impl Verifier {
     }
 }
 
+/// The verdict for an evidence file that was read but cannot be taken
+/// apart: JSON that is not the `gateway.attestation_evidence` shape (an
+/// object of base64url members `raw_evidence`, `quote_signature`,
+/// `cert_chain`, `ek_cert_chain`). Like a malformed claim it is a verdict,
+/// `unverified` with `HARDWARE_ATTESTATION_FAILED`, not a usage error;
+/// `details.evidence_error` says why.
+///
+/// ```
+/// use cmcp_verify::{evidence_file_malformed, Status};
+/// let r = evidence_file_malformed("evidence member raw_evidence must be a string");
+/// assert_eq!(r.status, Status::Unverified);
+/// assert_eq!(r.failure_reason.unwrap().as_str(), "HARDWARE_ATTESTATION_FAILED");
+/// ```
+pub fn evidence_file_malformed(why: &str) -> VerificationResult {
+    let mut ledger = Ledger::new();
+    ledger.detail("evidence_error", why);
+    ledger.failed(
+        "hardware_attestation",
+        FailureCode::HardwareAttestationFailed,
+        format!("the evidence file is malformed: {why}"),
+    );
+    let (status, failure_reason) = decide(&ledger, &["hardware_attestation"]);
+    VerificationResult {
+        status,
+        failure_reason,
+        ledger,
+        attestation_age_seconds: -1,
+        is_attestation_fresh: false,
+        bundle: None,
+    }
+}
+
 #[allow(dead_code)]
 fn inputs<'a>(opts: &'a VerifyOptions, name: &str) -> &'a [Vec<u8>] {
     opts.platform_inputs.get(name).map_or(&[], Vec::as_slice)

@@ -489,6 +489,23 @@ fn synthetic(o: &mut Out) {
         ]))
         .fails("cert_chain_malformed"),
     );
+    // An evidence file that is read but is not evidence-shaped JSON is a
+    // verdict, as a malformed claim is (README CLI contract).
+    o.add(
+        syn(
+            "CV-SNP-0055",
+            "evidence file that is JSON but whose raw_evidence is not base64url: a verdict, not a usage error",
+            auth,
+            &base,
+        )
+        .evidence_bytes(br#"{"raw_evidence": "not base64url!"}"#.to_vec())
+        .st(UN, HWF)
+        .l("hardware_attestation", "failed")
+        .d(
+            "evidence_error",
+            "evidence member raw_evidence is not canonical base64url",
+        ),
+    );
     // Tampering.
     let sig = "sev-snp.md §11; issue 4 tamper sweep";
     for (id, at, what) in [
