@@ -34,7 +34,7 @@ pub enum Mode {
 
 /// The verifier the runner uses: built exactly as the CLI builds it.
 pub fn verifier(opts: &cmcp_verify::VerifyOptions) -> Result<Verifier, String> {
-    Verifier::from_options(opts).map_err(|e| format!("--policy: {e}"))
+    Verifier::from_options(opts).map_err(|e| format!("{}: {e}", e.input.flag()))
 }
 
 fn usage_error(e: String) -> Actual {
@@ -129,7 +129,18 @@ pub fn run_facade(root: &Path, v: &Vector) -> Actual {
             let blobs = match assemble_evidence(root, v) {
                 Ok(Some(b)) => Ok(b),
                 Ok(None) => match read_input(root, v, "evidence") {
-                    Ok(Some(b)) => evidence_blobs(&b),
+                    // Read but not evidence-shaped: a verdict, as the CLI gives.
+                    Ok(Some(b)) => match evidence_blobs(&b) {
+                        Ok(x) => Ok(x),
+                        Err(e) => {
+                            let r = cmcp_verify::evidence_file_malformed(&e);
+                            return Actual {
+                                json: Some(output::to_json(&r)),
+                                exit: i64::from(r.status.exit_code()),
+                                error: None,
+                            };
+                        }
+                    },
                     Ok(None) => Err("evidence vector without inputs.evidence".into()),
                     Err(e) => Err(e),
                 },
@@ -171,12 +182,76 @@ pub fn run_facade(root: &Path, v: &Vector) -> Actual {
     }
 }
 
-/// A JSON input of a `receipt` vector (`None` when the vector names none).
-fn json_input(root: &Path, v: &Vector, name: &str) -> Result<Option<Value>, String> {
-    match read_input(root, v, name)? {
-        None => Ok(None),
-        Some(b) => parse(&b).map(Some).map_err(|e| format!("--{name}: {e}")),
+/// The files a `receipt` vector's kind reads, in the order the CLI reads
+/// them: `(input name, required)`.
+pub fn receipt_inputs(kind: &str) -> Result<&'static [(&'static str, bool)], String> {
+    Ok(match kind {
+        "execution" => &[("entry", true)],
+        "embodied" => &[("entry", true), ("payload", true), ("claim", false)],
+        "kill-switch" => &[("receipt", true), ("claim", true)],
+        "action" => &[("receipt", true)],
+        other => return Err(format!("--kind: unknown receipt kind {other:?}")),
+    })
+}
+
+/// The `receipt` command on input bytes, as the CLI runs it: a required
+/// input missing is a usage error (`Err`); an input that is not JSON is a
+/// verdict (`malformed_input`).
+pub fn receipt_result(
+    v: &Vector,
+    files: &[(&str, Vec<u8>)],
+    opts: &cmcp_verify::VerifyOptions,
+) -> Result<cmcp_verify::VerificationResult, String> {
+    use cmcp_verify::receipts::{ReceiptInput, malformed_input, verify_receipt};
+    let kind = v
+        .opt("kind")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    let policy = crate::vector::embodied_policy(v, opts.now)?;
+    let mut values: Vec<(&str, Value)> = Vec::new();
+    for (name, required) in receipt_inputs(&kind)? {
+        match files.iter().find(|(n, _)| n == name) {
+            None if *required => return Err(format!("--kind needs --{name}")),
+            None => {}
+            Some((_, b)) => match parse(b) {
+                Ok(x) => values.push((name, x)),
+                Err(e) => return Ok(malformed_input(name, &e)),
+            },
+        }
     }
+    let get = |name: &str| values.iter().find(|(n, _)| *n == name).map(|(_, x)| x);
+    let need = |name: &str| get(name).ok_or_else(|| format!("--kind needs --{name}"));
+    Ok(match kind.as_str() {
+        "execution" => verify_receipt(
+            ReceiptInput::Execution {
+                entry: need("entry")?,
+            },
+            opts,
+        ),
+        "embodied" => verify_receipt(
+            ReceiptInput::Embodied {
+                entry: need("entry")?,
+                payload: need("payload")?,
+                claim: get("claim"),
+                policy: &policy,
+            },
+            opts,
+        ),
+        "kill-switch" => verify_receipt(
+            ReceiptInput::KillSwitch {
+                receipt: need("receipt")?,
+                claim: need("claim")?,
+            },
+            opts,
+        ),
+        _ => verify_receipt(
+            ReceiptInput::Action {
+                document: need("receipt")?,
+            },
+            opts,
+        ),
+    })
 }
 
 /// The `receipt` command through `cmcp_verify::receipts::verify_receipt`,
@@ -186,52 +261,14 @@ fn run_receipt(
     v: &Vector,
     opts: &cmcp_verify::VerifyOptions,
 ) -> Result<cmcp_verify::VerificationResult, String> {
-    use cmcp_verify::receipts::{ReceiptInput, verify_receipt};
-    let need = |name: &str| -> Result<Value, String> {
-        json_input(root, v, name)?.ok_or_else(|| format!("--kind needs --{name}"))
-    };
-    let kind = v
-        .opt("kind")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned();
-    Ok(match kind.as_str() {
-        "execution" => {
-            let e = need("entry")?;
-            verify_receipt(ReceiptInput::Execution { entry: &e }, opts)
+    let kind = v.opt("kind").and_then(Value::as_str).unwrap_or_default();
+    let mut files: Vec<(&str, Vec<u8>)> = Vec::new();
+    for (name, _) in receipt_inputs(kind)? {
+        if let Some(b) = read_input(root, v, name)? {
+            files.push((name, b));
         }
-        "embodied" => {
-            let e = need("entry")?;
-            let p = need("payload")?;
-            let c = json_input(root, v, "claim")?;
-            let policy = crate::vector::embodied_policy(v, opts.now)?;
-            verify_receipt(
-                ReceiptInput::Embodied {
-                    entry: &e,
-                    payload: &p,
-                    claim: c.as_ref(),
-                    policy: &policy,
-                },
-                opts,
-            )
-        }
-        "kill-switch" => {
-            let r = need("receipt")?;
-            let c = need("claim")?;
-            verify_receipt(
-                ReceiptInput::KillSwitch {
-                    receipt: &r,
-                    claim: &c,
-                },
-                opts,
-            )
-        }
-        "action" => {
-            let d = need("receipt")?;
-            verify_receipt(ReceiptInput::Action { document: &d }, opts)
-        }
-        other => return Err(format!("--kind: unknown receipt kind {other:?}")),
-    })
+    }
+    receipt_result(v, &files, opts)
 }
 
 /// Builds the CLI binary and returns its path.

@@ -14,8 +14,8 @@
 
 use crate::hash::canonical_entry;
 use crate::verify::{
-    BundleContext, BundleReport, ChainVerifier, EntryFacts, EntryFields, Field, MAX_BUNDLE_BYTES,
-    MAX_ENTRY_DEPTH, Prepared, Receipt,
+    BundleContext, BundleReport, ChainVerifier, EntryFacts, EntryFields, Field, MAX_ENTRY_DEPTH,
+    Prepared, Receipt,
 };
 use cmcp_json::canonical::PyjsonWriter;
 use cmcp_json::stream::{Reader, parse_raw};
@@ -150,9 +150,8 @@ fn read_bundle<R: Read>(
     threads: usize,
 ) -> Result<(), ParseError> {
     if !r.begin_object()? {
-        // Not an object: the verdict is a shape failure unless the document
-        // is not JSON at all, which only a full parse can tell.
-        r.rest_document(MAX_BUNDLE_BYTES)?;
+        // Refused at its first byte: a document that does not open with `{`
+        // is malformed whatever follows, and nothing more of it is read.
         v.malformed("bundle is not an object");
         return Ok(());
     }

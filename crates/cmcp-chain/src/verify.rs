@@ -6,11 +6,10 @@ use cmcp_claim::Claim;
 use cmcp_claim::binding::StrictKey;
 use cmcp_json::encoding::{ct_eq, hex_encode};
 use cmcp_json::{Limits, Object, Value};
-use cmcp_policy::{BundleFailure, BundleSummary, FailureCode, Ledger};
+use cmcp_policy::{BundleFailure, BundleSummary, FailureCode, Ledger, MAX_BUNDLE_FAILURES};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Cap on a bundle document parsed whole ([`parse_bundle`], and a streamed
-/// bundle whose top level is not an object).
+/// Cap on a bundle document parsed whole ([`parse_bundle`]).
 pub const MAX_BUNDLE_BYTES: usize = 512 * 1024 * 1024;
 /// Nesting cap inside a bundle.
 pub const MAX_ENTRY_DEPTH: usize = 64;
@@ -81,6 +80,33 @@ fn failure(code: &'static str, entry: Option<u64>, message: impl Into<String>) -
     }
 }
 
+/// Failures of one kind that can recur per entry: the first
+/// [`MAX_BUNDLE_FAILURES`] kept, the rest counted, so memory does not grow
+/// with the number of bad entries.
+#[derive(Clone, Default)]
+struct Capped {
+    kept: Vec<BundleFailure>,
+    dropped: u64,
+}
+
+impl Capped {
+    fn push(&mut self, f: BundleFailure) {
+        if self.kept.len() < MAX_BUNDLE_FAILURES {
+            self.kept.push(f);
+        } else {
+            self.dropped = self.dropped.saturating_add(1);
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.kept.is_empty()
+    }
+
+    fn len(&self) -> u64 {
+        (self.kept.len() as u64).saturating_add(self.dropped)
+    }
+}
+
 #[derive(Default)]
 struct Counts {
     total: i64,
@@ -108,10 +134,10 @@ pub struct ChainVerifier<'a> {
     first_hash: Option<Text>,
     last_hash: Option<Text>,
     shape: Option<BundleFailure>,
-    chain_failures: Vec<BundleFailure>,
+    chain_failures: Capped,
     session_failures: Vec<BundleFailure>,
-    receipt_failures: Vec<BundleFailure>,
-    tool_name_failures: Vec<BundleFailure>,
+    receipt_failures: Capped,
+    tool_name_failures: Capped,
     session: Option<String>,
     session_broken: bool,
     epochs: Vec<String>,
@@ -400,10 +426,10 @@ impl<'a> ChainVerifier<'a> {
             first_hash: None,
             last_hash: None,
             shape: None,
-            chain_failures: Vec::new(),
+            chain_failures: Capped::default(),
             session_failures: Vec::new(),
-            receipt_failures: Vec::new(),
-            tool_name_failures: Vec::new(),
+            receipt_failures: Capped::default(),
+            tool_name_failures: Capped::default(),
             session: None,
             session_broken: false,
             epochs: Vec::new(),
@@ -714,6 +740,7 @@ impl<'a> ChainVerifier<'a> {
                     verified: false,
                     entry_count,
                     failures: vec![s],
+                    failures_omitted: 0,
                 },
                 ledger,
             };
@@ -730,15 +757,20 @@ impl<'a> ChainVerifier<'a> {
                     verified: false,
                     entry_count,
                     failures: vec![f],
+                    failures_omitted: 0,
                 },
                 ledger,
             };
         }
         let mut failures: Vec<BundleFailure> = Vec::new();
-        failures.extend(self.chain_failures.iter().cloned());
+        // Failures past those kept, by kind: counted into `failures_omitted`.
+        let mut dropped = self.chain_failures.dropped;
+        failures.extend(self.chain_failures.kept.iter().cloned());
         failures.extend(self.session_failures.iter().cloned());
+        // The export shape always names the session; a bundle without
+        // `session_id` is not one the gateway exported.
         match bundle_session_id {
-            None => {}
+            None => failures.push(failure(BUNDLE_MALFORMED, None, "bundle has no session_id")),
             Some(Value::String(s)) if self.epochs.contains(s) => {}
             Some(_) => failures.push(failure(
                 BUNDLE_MALFORMED,
@@ -789,10 +821,12 @@ impl<'a> ChainVerifier<'a> {
                 );
             }
         }
-        failures.extend(self.receipt_failures.iter().cloned());
+        failures.extend(self.receipt_failures.kept.iter().cloned());
+        dropped = dropped.saturating_add(self.receipt_failures.dropped);
 
         // Claim cross-checks.
-        let mut cross: Vec<BundleFailure> = self.tool_name_failures.clone();
+        let mut cross: Vec<BundleFailure> = self.tool_name_failures.kept.clone();
+        dropped = dropped.saturating_add(self.tool_name_failures.dropped);
         if let Some(problem) = self.ctx.claim_problem {
             cross.push(failure(CLAIM_NOT_AUTHENTIC, None, problem));
         }
@@ -874,11 +908,15 @@ impl<'a> ChainVerifier<'a> {
             }
         };
         ledger.detail("audit_bundle.entries_digest", hex_encode(&digest));
+        let verified = failures.is_empty() && sig_ok;
+        let past_cap = failures.len().saturating_sub(MAX_BUNDLE_FAILURES);
+        failures.truncate(MAX_BUNDLE_FAILURES);
         BundleReport {
             summary: BundleSummary {
-                verified: failures.is_empty() && sig_ok,
+                verified,
                 entry_count,
                 failures,
+                failures_omitted: dropped.saturating_add(past_cap as u64),
             },
             ledger,
         }

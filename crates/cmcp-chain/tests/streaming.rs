@@ -45,6 +45,14 @@ fn reference(doc: &[u8], ctx: BundleContext<'_>) -> cmcp_chain::BundleReport {
         max_depth: 64,
         max_int_digits: 4300,
     };
+    // A valid-UTF-8 document that does not open with `{` is refused at
+    // its first byte, whatever follows.
+    let opens_object = doc.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
+    if !opens_object && std::str::from_utf8(doc).is_ok() && !doc.starts_with(b"\xEF\xBB\xBF") {
+        let mut v = cmcp_chain::ChainVerifier::new(ctx);
+        v.malformed("bundle is not an object");
+        return v.finish(None, None);
+    }
     match cmcp_json::parse_with(doc, lim) {
         Ok(v) => verify_bundle(&v, ctx),
         Err(e) => {
@@ -256,4 +264,102 @@ fn entry_cap_is_in_the_message() {
         "bundle is not acceptable JSON: value starting at byte 12 is over the cap of 1048576 bytes"
     );
     assert_eq!(r.summary.entry_count, 0);
+}
+
+/// An endless input that counts what was read from it.
+struct Endless {
+    head: &'static [u8],
+    fill: u8,
+    read: usize,
+}
+
+impl Read for Endless {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let n = out.len().min(64 * 1024);
+        for (i, b) in out[..n].iter_mut().enumerate() {
+            *b = self.head.get(self.read + i).copied().unwrap_or(self.fill);
+        }
+        self.read += n;
+        Ok(n)
+    }
+}
+
+#[test]
+fn a_top_level_that_is_not_an_object_is_refused_at_its_first_byte() {
+    for (head, fill) in [(&b"  \n["[..], b'1'), (&b"\""[..], b'x'), (&b"7"[..], b'7')] {
+        let mut src = Endless {
+            head,
+            fill,
+            read: 0,
+        };
+        let r = verify_bundle_reader_with(
+            &mut src,
+            BundleContext::default(),
+            StreamOptions { threads: 2 },
+        );
+        assert!(!r.summary.verified);
+        assert_eq!(r.summary.entry_count, 0);
+        assert_eq!(r.summary.failures.len(), 1);
+        assert_eq!(r.summary.failures[0].code, codes::BUNDLE_MALFORMED);
+        assert_eq!(r.summary.failures[0].message, "bundle is not an object");
+        // One buffer's worth at most, not the document.
+        assert!(src.read <= 1 << 20, "read {} bytes", src.read);
+    }
+}
+
+#[test]
+fn a_bundle_without_session_id_is_malformed() {
+    let (claim, bundle) = session(3).build();
+    let opts = VerifyOptions::at(Timestamp::parse_rfc3339("2026-12-01T00:00:00Z").unwrap());
+    let claim_text = to_text(&claim);
+    let check = verify_claim_bytes(claim_text.as_bytes(), &opts, &[]);
+    let ctx = BundleContext {
+        claim: check.claim.as_ref(),
+        claim_key: check.verified_key.as_ref(),
+        claim_problem: None,
+        evidence_keys: None,
+    };
+    let good = check_same("with session_id", &to_text(&bundle).into_bytes(), ctx);
+    assert!(good.summary.verified, "{:?}", good.summary.failures);
+    let doc = text_with(&bundle, |o| {
+        o.remove("session_id");
+    });
+    let r = check_same("without session_id", &doc, ctx);
+    assert!(!r.summary.verified);
+    assert_eq!(r.summary.entry_count, 4);
+    assert_eq!(r.summary.failures.len(), 1);
+    assert_eq!(r.summary.failures[0].code, codes::BUNDLE_MALFORMED);
+    assert_eq!(r.summary.failures[0].message, "bundle has no session_id");
+    // The claim binding and the signature still verify: only the shape fails.
+    assert_eq!(
+        r.ledger.outcome_of("audit_bundle.entries"),
+        Some(cmcp_policy::Outcome::Failed)
+    );
+    assert_eq!(
+        r.ledger.outcome_of("audit_bundle.signature"),
+        Some(cmcp_policy::Outcome::Verified)
+    );
+}
+
+#[test]
+fn failures_past_the_cap_are_counted_not_kept() {
+    // 400 empty entries: each fails its hash, its link and its sequence
+    // number (the first also its start and its session id); with the bundle
+    // session id and the missing signature, 1204 failures in all.
+    let doc = format!(
+        r#"{{"session_id":"s","entries":[{}]}}"#,
+        vec!["{}"; 400].join(",")
+    );
+    let r = check_same("400 bad entries", doc.as_bytes(), BundleContext::default());
+    assert!(!r.summary.verified);
+    assert_eq!(r.summary.entry_count, 400);
+    assert_eq!(r.summary.failures.len(), cmcp_policy::MAX_BUNDLE_FAILURES);
+    assert_eq!(r.summary.failure_count(), 1204);
+    assert_eq!(r.summary.failures_omitted, 1104);
+    assert_eq!(r.summary.failures[0].code, codes::ENTRY_HASH_MISMATCH);
+    assert_eq!(r.summary.failures[99].entry, Some(32));
+    assert_eq!(
+        r.ledger.outcome_of("audit_bundle.entries"),
+        Some(cmcp_policy::Outcome::Failed)
+    );
 }

@@ -28,5 +28,7 @@ mod time;
 pub use ledger::{Entry, FailureCode, Ledger, Outcome};
 pub use options::{Digest, DigestAlg, DigestError, TrustInputs, VerifyOptions};
 pub use platform::{EvidenceInput, PlatformVerifier, VerifyContext};
-pub use result::{BundleFailure, BundleSummary, Status, VerificationResult, decide};
+pub use result::{
+    BundleFailure, BundleSummary, MAX_BUNDLE_FAILURES, Status, VerificationResult, decide,
+};
 pub use time::{Timestamp, TimestampError};

@@ -87,6 +87,12 @@ pub struct BundleFailure {
     pub message: String,
 }
 
+/// Bundle failures kept in a [`BundleSummary`], at most: the first ones in
+/// check order. A bundle of many bad entries would otherwise hold a failure
+/// per entry in memory and in the output; the rest are counted in
+/// [`BundleSummary::failures_omitted`]. The verdict never depends on the cap.
+pub const MAX_BUNDLE_FAILURES: usize = 100;
+
 /// Outcome of an audit bundle verification.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct BundleSummary {
@@ -94,8 +100,22 @@ pub struct BundleSummary {
     pub verified: bool,
     /// Entries in the bundle.
     pub entry_count: u64,
-    /// Every failure, in check order.
+    /// The first failures in check order, at most [`MAX_BUNDLE_FAILURES`].
     pub failures: Vec<BundleFailure>,
+    /// Failures after those in `failures`: counted, not kept.
+    pub failures_omitted: u64,
+}
+
+impl BundleSummary {
+    /// Every failure found, listed or not.
+    ///
+    /// ```
+    /// let s = cmcp_policy::BundleSummary { failures_omitted: 7, ..Default::default() };
+    /// assert_eq!(s.failure_count(), 7);
+    /// ```
+    pub fn failure_count(&self) -> u64 {
+        (self.failures.len() as u64).saturating_add(self.failures_omitted)
+    }
 }
 
 /// The result of a verification: the ledger and the reference-compatible

@@ -163,6 +163,10 @@ pub enum EmbodiedFailure {
     /// Governance decision differs from the audit entry.
     #[error("governance_decision does not match audit entry policy_decision")]
     GovernanceDecision,
+    /// The audit entry names no `policy_decision` to compare the governance
+    /// decision with (a produced tool-call entry always does).
+    #[error("audit entry has no policy_decision to compare governance_decision with")]
+    PolicyDecisionMissing,
     /// Policy hash differs from the claim.
     #[error("policy_bundle_hash does not match TRACE Claim policy hash")]
     PolicyHash,
@@ -257,6 +261,7 @@ impl EmbodiedFailure {
             F::ActionRef => "action_ref_mismatch",
             F::ActionRefTypes => "action_ref_preimage_types",
             F::GovernanceDecision => "governance_decision_mismatch",
+            F::PolicyDecisionMissing => "policy_decision_missing",
             F::PolicyHash => "policy_bundle_hash_mismatch",
             F::CatalogHash => "tool_catalog_hash_mismatch",
             F::AgentId => "agent_id_mismatch",
@@ -485,12 +490,12 @@ pub fn verify(
         f.push(EmbodiedFailure::ActionRefTypes);
     }
 
-    if let Some(pd) = present(audit_entry, "policy_decision") {
-        if p.get("governance_decision") == Some(pd) {
-            vf.push("governance_decision");
-        } else {
-            f.push(EmbodiedFailure::GovernanceDecision);
-        }
+    // Strict: an absent or null policy_decision is not a pass (the
+    // reference skips the check, so renaming the member evaded it).
+    match present(audit_entry, "policy_decision") {
+        Some(pd) if p.get("governance_decision") == Some(pd) => vf.push("governance_decision"),
+        Some(_) => f.push(EmbodiedFailure::GovernanceDecision),
+        None => f.push(EmbodiedFailure::PolicyDecisionMissing),
     }
 
     if let Some(c) = claim {

@@ -357,6 +357,30 @@ pub fn authenticate(
     }
     let verified = cmcp_x509::verify_chain(&chain, pinned, &policy)
         .map_err(|e| AuthError::Chain(e.to_string()))?;
+    // Every CRL given must come from a CA it can be checked against: a CA of
+    // this chain (the chain check has applied those) or another pinned ARK
+    // (a CRL for another product line). One from anyone else, such as a CRL
+    // whose issuer name was altered, would otherwise be skipped silently.
+    for crl in &policy.crls {
+        let of_chain = verified
+            .certificates
+            .iter()
+            .skip(1)
+            .any(|c| c.subject_der() == crl.issuer_der());
+        if of_chain {
+            continue;
+        }
+        match pinned.iter().find(|c| c.subject_der() == crl.issuer_der()) {
+            Some(ark) => crl
+                .verify_signed_by(ark)
+                .map_err(|e| AuthError::Chain(format!("CRL from a pinned ARK: {e}")))?,
+            None => {
+                return Err(AuthError::Chain(
+                    "a CRL given is issued by no CA of this chain and by no pinned ARK".into(),
+                ));
+            }
+        }
+    }
     if opts.require_amd_pss {
         for (i, c) in verified.certificates.iter().enumerate() {
             let alg = c

@@ -3,6 +3,7 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use cmcp_verify::json::encoding::hex_decode;
 use cmcp_verify::{Digest, Timestamp, TrustInputs, VerifyOptions};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Verify cMCP TRACE Claims, audit bundles and platform evidence.
@@ -125,6 +126,22 @@ pub fn key_pair(flag: &str, kv: &str) -> Result<(String, [u8; 32]), String> {
         .and_then(|b| <[u8; 32]>::try_from(b).ok())
         .ok_or_else(|| format!("{flag} key must be 32 bytes of hex"))?;
     Ok((id.to_owned(), key))
+}
+
+/// Adds one pinned `KEYID=HEX` key. The same KEYID given twice is a usage
+/// error naming it: keeping either value silently would pin a key the user
+/// may not have meant.
+pub fn pin_key(
+    flag: &str,
+    keys: &mut BTreeMap<String, [u8; 32]>,
+    id: String,
+    key: [u8; 32],
+) -> Result<(), String> {
+    if keys.contains_key(&id) {
+        return Err(format!("{flag}: KEYID {id} is given more than once"));
+    }
+    keys.insert(id, key);
+    Ok(())
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -300,6 +317,16 @@ impl CommonArgs {
         v
     }
 
+    /// The flag to name when [`cmcp_verify::Verifier::from_options`] refuses
+    /// `input` (the appraisal policy comes from `--policy` and `--appraise`).
+    pub fn flag_of(&self, input: cmcp_verify::ConfigInput) -> &'static str {
+        match (input, self.policy.is_some(), self.appraise.is_empty()) {
+            (cmcp_verify::ConfigInput::Appraisal, false, false) => "--appraise",
+            (cmcp_verify::ConfigInput::Appraisal, true, false) => "--policy/--appraise",
+            (other, _, _) => other.flag(),
+        }
+    }
+
     /// Builds verification options; errors are usage errors.
     pub fn options(
         &self,
@@ -370,7 +397,7 @@ impl CommonArgs {
                     "--evidence-key: KEYID must be 64 lowercase hex digits (SHA-256 of the key), got {id:?}"
                 ));
             }
-            o.evidence_keys.insert(id.to_owned(), key);
+            pin_key("--evidence-key", &mut o.evidence_keys, id.to_owned(), key)?;
         }
         let mut trust = TrustInputs::default();
         match self.trust_store.as_deref() {
@@ -388,18 +415,19 @@ impl CommonArgs {
                 trust.tpm_ca = pem_dir(d, "tpm", &read)?;
             }
         }
+        let labelled = |flag: &str, p: &Path| read(p).map_err(|e| format!("{flag}: {e}"));
         for p in &self.ark {
-            trust.amd_ark.push(read(p)?);
+            trust.amd_ark.push(labelled("--ark", p)?);
         }
         for p in &self.intel_root {
-            trust.intel_root.push(read(p)?);
+            trust.intel_root.push(labelled("--intel-root", p)?);
         }
         for p in &self.tpm_ca {
-            trust.tpm_ca.push(read(p)?);
+            trust.tpm_ca.push(labelled("--tpm-ca", p)?);
         }
         o.trust = trust;
         if let Some(p) = &self.policy {
-            let bytes = read(p)?;
+            let bytes = labelled("--policy", p)?;
             let v = cmcp_verify::json::parse(&bytes).map_err(|e| format!("--policy: {e}"))?;
             let obj = v
                 .as_object()
@@ -428,14 +456,14 @@ impl CommonArgs {
                     "--manifest-key: KEYID must be 64 lowercase hex digits (SHA-256 of the key), got {id:?}"
                 ));
             }
-            o.manifest_keys.insert(id.to_owned(), key);
+            pin_key("--manifest-key", &mut o.manifest_keys, id.to_owned(), key)?;
         }
         if let Some(p) = &self.agent_manifest {
-            o.agent_manifest = Some(read(p)?);
+            o.agent_manifest = Some(labelled("--agent-manifest", p)?);
         }
         o.allow_dev_subject = self.allow_dev_subject;
-        let mut add = |name: &str, p: &Path| -> Result<(), String> {
-            let bytes = read(p)?;
+        let mut add = |name: &str, flag: &str, p: &Path| -> Result<(), String> {
+            let bytes = labelled(flag, p)?;
             o.platform_inputs
                 .entry(name.to_owned())
                 .or_default()
@@ -443,16 +471,16 @@ impl CommonArgs {
             Ok(())
         };
         if let Some(p) = &self.collateral {
-            add("tdx_collateral", p)?;
+            add("tdx_collateral", "--collateral", p)?;
         }
         for p in &self.crl {
-            add("snp_crl", p)?;
+            add("snp_crl", "--crl", p)?;
         }
         if let Some(p) = &self.pcrs {
-            add("tpm_pcrs", p)?;
+            add("tpm_pcrs", "--pcrs", p)?;
         }
         if let Some(p) = &self.event_log {
-            add("tpm_event_log", p)?;
+            add("tpm_event_log", "--event-log", p)?;
         }
         if let Some(p) = &self.nv_certify {
             add("tpm_nv_certify", p)?;

@@ -104,7 +104,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             common,
         } => {
             let opts = common.options(read_file)?;
-            let verifier = verifier(&opts)?;
+            let verifier = verifier(&opts, &common)?;
             let claim_bytes = read_claim(&claim)?;
             // Streamed, never read whole: memory does not grow with entries.
             let bundle_file = bundle.as_deref().map(batch::open_bundle).transpose()?;
@@ -117,7 +117,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             common,
         } => {
             let opts = common.options(read_file)?;
-            let verifier = verifier(&opts)?;
+            let verifier = verifier(&opts, &common)?;
             let bundle_file = batch::open_bundle(&bundle)?;
             let claim_bytes = claim.as_deref().map(read_claim).transpose()?;
             let r = verifier.verify_bundle_reader(bundle_file, claim_bytes.as_deref(), &opts);
@@ -125,7 +125,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         }
         Command::Batch { input, common } => {
             let opts = common.options(read_file)?;
-            let verifier = verifier(&opts)?;
+            let verifier = verifier(&opts, &common)?;
             let reader: Box<dyn std::io::BufRead> = match input.as_deref() {
                 None => Box::new(std::io::BufReader::new(std::io::stdin())),
                 Some(p) if p == std::path::Path::new("-") => {
@@ -150,60 +150,93 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             max_receipt_age,
             common,
         } => {
-            use cmcp_verify::receipts::{ReceiptInput, verify_receipt};
+            use cmcp_verify::receipts::{ReceiptInput, malformed_input, verify_receipt};
             let opts = common.options(read_file)?;
-            let json = |flag: &str,
-                        p: &Option<std::path::PathBuf>|
-             -> Result<cmcp_verify::json::Value, String> {
-                let p = p.as_ref().ok_or_else(|| format!("--kind needs {flag}"))?;
-                let b = read_file(p)?;
-                cmcp_verify::json::parse(&b).map_err(|e| format!("{flag} {}: {e}", p.display()))
-            };
-            let r = match kind {
-                args::ReceiptKind::Execution => {
-                    let e = json("--entry", &entry)?;
-                    verify_receipt(ReceiptInput::Execution { entry: &e }, &opts)
-                }
+            let mut policy = cmcp_verify::receipt::embodied::EmbodiedPolicy::new(opts.now);
+            policy.require_receipt = require_receipt;
+            policy.refuse_self_report = refuse_self_report;
+            policy.max_receipt_age_seconds = max_receipt_age;
+            for kv in &controller_key {
+                let (id, key) = args::key_pair("--controller-key", kv)?;
+                args::pin_key("--controller-key", &mut policy.controller_keys, id, key)?;
+            }
+            fn need<'a>(
+                flag: &str,
+                p: &'a Option<std::path::PathBuf>,
+            ) -> Result<(String, &'a std::path::Path), String> {
+                p.as_deref()
+                    .ok_or_else(|| format!("--kind needs {flag}"))
+                    .map(|p| (flag.trim_start_matches('-').to_owned(), p))
+            }
+            // Which files this kind reads, required ones first checked to be named.
+            let named: Vec<(String, &std::path::Path)> = match kind {
+                args::ReceiptKind::Execution => vec![need("--entry", &entry)?],
                 args::ReceiptKind::Embodied => {
-                    let e = json("--entry", &entry)?;
-                    let pl = json("--payload", &payload)?;
-                    let c = claim
-                        .as_ref()
-                        .map(|_| json("--claim", &claim))
-                        .transpose()?;
-                    let mut policy = cmcp_verify::receipt::embodied::EmbodiedPolicy::new(opts.now);
-                    policy.require_receipt = require_receipt;
-                    policy.refuse_self_report = refuse_self_report;
-                    policy.max_receipt_age_seconds = max_receipt_age;
-                    for kv in &controller_key {
-                        let (id, key) = args::key_pair("--controller-key", kv)?;
-                        policy.controller_keys.insert(id, key);
+                    let mut v = vec![need("--entry", &entry)?, need("--payload", &payload)?];
+                    if claim.is_some() {
+                        v.push(need("--claim", &claim)?);
                     }
-                    verify_receipt(
-                        ReceiptInput::Embodied {
-                            entry: &e,
-                            payload: &pl,
-                            claim: c.as_ref(),
-                            policy: &policy,
-                        },
-                        &opts,
-                    )
+                    v
                 }
                 args::ReceiptKind::KillSwitch => {
-                    let rc = json("--receipt", &receipt)?;
-                    let c = json("--claim", &claim)?;
-                    verify_receipt(
-                        ReceiptInput::KillSwitch {
-                            receipt: &rc,
-                            claim: &c,
-                        },
-                        &opts,
-                    )
+                    vec![need("--receipt", &receipt)?, need("--claim", &claim)?]
                 }
-                args::ReceiptKind::Action => {
-                    let d = json("--receipt", &receipt)?;
-                    verify_receipt(ReceiptInput::Action { document: &d }, &opts)
+                args::ReceiptKind::Action => vec![need("--receipt", &receipt)?],
+            };
+            // Every file is read before any is judged: an unreadable file is
+            // a usage error (exit 3) whatever the others hold.
+            let mut bytes = Vec::with_capacity(named.len());
+            for (name, p) in &named {
+                bytes.push((
+                    name.as_str(),
+                    read_file(p).map_err(|e| format!("--{name}: {e}"))?,
+                ));
+            }
+            // A file that was read but is not JSON is a verdict (exit 2),
+            // as a malformed claim file is.
+            let mut values = std::collections::BTreeMap::new();
+            for (name, b) in &bytes {
+                match cmcp_verify::json::parse(b) {
+                    Ok(v) => {
+                        values.insert(*name, v);
+                    }
+                    Err(e) => return Ok(emit(&malformed_input(name, &e), common.format)),
                 }
+            }
+            let get = |name: &str| {
+                values
+                    .get(name)
+                    .ok_or_else(|| format!("--kind needs --{name}"))
+            };
+            let r = match kind {
+                args::ReceiptKind::Execution => verify_receipt(
+                    ReceiptInput::Execution {
+                        entry: get("entry")?,
+                    },
+                    &opts,
+                ),
+                args::ReceiptKind::Embodied => verify_receipt(
+                    ReceiptInput::Embodied {
+                        entry: get("entry")?,
+                        payload: get("payload")?,
+                        claim: values.get("claim"),
+                        policy: &policy,
+                    },
+                    &opts,
+                ),
+                args::ReceiptKind::KillSwitch => verify_receipt(
+                    ReceiptInput::KillSwitch {
+                        receipt: get("receipt")?,
+                        claim: get("claim")?,
+                    },
+                    &opts,
+                ),
+                args::ReceiptKind::Action => verify_receipt(
+                    ReceiptInput::Action {
+                        document: get("receipt")?,
+                    },
+                    &opts,
+                ),
             };
             Ok(emit(&r, common.format))
         }
@@ -230,7 +263,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 return Err("the evidence command takes at most one --launch-measurement".into());
             }
             let opts = common.options(read_file)?;
-            let verifier = verifier(&opts)?;
+            let verifier = verifier(&opts, &common)?;
             let nonce = hex_decode(&nonce).map_err(|_| "--nonce must be hex".to_owned())?;
             let nonce_ok = nonce.len() == 64 || (platform == "tpm2" && nonce.len() == 32);
             if !nonce_ok {
@@ -244,8 +277,17 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                     nonce.len()
                 ));
             }
-            let bytes = read_file(&evidence)?;
-            let blobs = EvidenceFile::read(&bytes)?;
+            let bytes = read_file(&evidence).map_err(|e| format!("--evidence: {e}"))?;
+            // Read but not evidence-shaped JSON: a verdict, as a malformed claim is.
+            let blobs = match EvidenceFile::read(&bytes) {
+                Ok(b) => b,
+                Err(e) => {
+                    return Ok(emit(
+                        &cmcp_verify::evidence_file_malformed(&e),
+                        common.format,
+                    ));
+                }
+            };
             let expected = opts
                 .launch_measurements
                 .as_ref()
@@ -268,8 +310,13 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     }
 }
 
-fn verifier(opts: &cmcp_verify::VerifyOptions) -> Result<Verifier, String> {
-    Verifier::from_options(opts).map_err(|e| format!("--policy: {e}"))
+/// The verifier for these options; a refused input is a usage error
+/// labelled with the flag that supplied it.
+fn verifier(
+    opts: &cmcp_verify::VerifyOptions,
+    common: &args::CommonArgs,
+) -> Result<Verifier, String> {
+    Verifier::from_options(opts).map_err(|e| format!("{}: {e}", common.flag_of(e.input)))
 }
 
 /// Evidence for the `evidence` command: either raw bytes (the evidence blob

@@ -174,3 +174,62 @@ fn execution_receipts() {
     // Missing inputs are usage errors.
     assert_eq!(run(&["receipt", "--kind", "kill-switch"]).0, 3);
 }
+
+#[test]
+fn a_receipt_input_that_is_read_but_malformed_is_a_verdict() {
+    let dir = std::env::temp_dir().join(format!("cmcp-receipts-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.json");
+    std::fs::write(&bad, b"{\"call_id\": ").unwrap();
+    let good = dir.join("good.json");
+    std::fs::write(&good, b"{}").unwrap();
+    let (b, g) = (bad.to_str().unwrap(), good.to_str().unwrap());
+    for (kind, args, input) in [
+        ("execution", vec!["--entry", b], "entry"),
+        ("embodied", vec!["--entry", g, "--payload", b], "payload"),
+        (
+            "embodied",
+            vec!["--entry", g, "--payload", g, "--claim", b],
+            "claim",
+        ),
+        ("kill-switch", vec!["--receipt", b, "--claim", g], "receipt"),
+        ("kill-switch", vec!["--receipt", g, "--claim", b], "claim"),
+        ("action", vec!["--receipt", b], "receipt"),
+    ] {
+        let mut a = vec!["receipt", "--kind", kind];
+        a.extend(args.iter().copied());
+        let (code, v) = run(&a);
+        assert_eq!(code, 2, "{kind} {input}");
+        assert_eq!(v.get("status").unwrap().as_str(), Some("unverified"));
+        assert_eq!(
+            v.get("failure_reason").unwrap().as_str(),
+            Some("RECEIPT_INVALID")
+        );
+        let detail = v.get("details").unwrap().get("receipt_error").unwrap();
+        assert_eq!(detail.as_str(), Some(format!("{input}_malformed").as_str()));
+    }
+    // Wrong shape (JSON, not an object) is a verdict too.
+    let list = dir.join("list.json");
+    std::fs::write(&list, b"[1]").unwrap();
+    let (code, v) = run(&[
+        "receipt",
+        "--kind",
+        "execution",
+        "--entry",
+        list.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert_eq!(v.get("status").unwrap().as_str(), Some("unverified"));
+    // An input that cannot be read stays a usage error, even beside a malformed one.
+    let (code, v) = run(&[
+        "receipt",
+        "--kind",
+        "kill-switch",
+        "--receipt",
+        b,
+        "--claim",
+        "/nonexistent/claim.json",
+    ]);
+    assert_eq!(code, 3);
+    assert_eq!(v, Value::Null);
+}

@@ -670,3 +670,188 @@ fn tpm_evidence_through_the_cli() {
         assert!(code >= 1, "{tag}");
     }
 }
+
+/// Exit code and standard error of one run.
+fn run_stderr(args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_cmcp-verify"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn bundle_without_session_id_is_unverified() {
+    let (c, b) = session().build();
+    let mut nosid = b.clone();
+    if let Value::Object(o) = &mut nosid {
+        assert!(o.remove("session_id").is_some());
+    }
+    let (cp, bp) = files("nosid", &c, &nosid);
+    let o = verify(&cp, Some(&bp), &[]);
+    o.expect("unverified", Some("CHAIN_BROKEN"), 2);
+    assert_eq!(o.bundle_codes(), ["BUNDLE_MALFORMED"]);
+    assert_eq!(o.outcome("audit_bundle.entries").as_deref(), Some("failed"));
+    // The bundle command, with and without its claim.
+    for with_claim in [true, false] {
+        let mut args = vec!["bundle", bp.to_str().unwrap()];
+        if with_claim {
+            args.extend(["--claim", cp.to_str().unwrap()]);
+        }
+        args.extend(["--now", NOW, "--format", "json"]);
+        let (code, out) = run(&args);
+        assert_eq!(code, 2, "{out}");
+        let v = cmcp_json::parse(out.trim_end().as_bytes()).unwrap();
+        assert_eq!(v.get("status").unwrap().as_str(), Some("unverified"));
+    }
+}
+
+#[test]
+fn bundle_failure_list_is_capped() {
+    // 300 empty entries: 4 + 299 * 3 entry failures, the bundle's session
+    // id names no session, and there is no signature: 904 failures.
+    let doc = format!(
+        r#"{{"session_id":"s","entries":[{}]}}"#,
+        vec!["{}"; 300].join(",")
+    );
+    let p = write("many-bad.json", doc.as_bytes());
+    let (code, out) = run(&[
+        "bundle",
+        p.to_str().unwrap(),
+        "--now",
+        NOW,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 2);
+    let v = cmcp_json::parse(out.trim_end().as_bytes()).unwrap();
+    assert_eq!(
+        v.get("failure_reason").unwrap().as_str(),
+        Some("CHAIN_BROKEN")
+    );
+    let b = v.get("bundle").unwrap();
+    let len = |k: &str| b.get(k).unwrap().as_array().unwrap().len();
+    assert_eq!(len("failures"), 100);
+    assert_eq!(len("failure_codes"), 100);
+    assert_eq!(len("failure_entries"), 100);
+    let int = |k: &str| b.get(k).unwrap().as_int().unwrap().as_i64().unwrap();
+    assert_eq!(int("failure_count"), 904);
+    assert_eq!(int("failures_omitted"), 804);
+    assert_eq!(int("entry_count"), 300);
+    assert_eq!(b.get("verified"), Some(&Value::Bool(false)));
+
+    let (code, text) = run(&["bundle", p.to_str().unwrap(), "--now", NOW]);
+    assert_eq!(code, 2);
+    let listed = text.lines().filter(|l| l.starts_with("  ")).count();
+    assert_eq!(listed, 101, "{text}");
+    assert!(
+        text.contains("  ... and 804 more failures (only the first 100 are listed)\n"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("RESULT: unverified (CHAIN_BROKEN)\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_key_id_given_twice_is_a_usage_error() {
+    let (c, _) = session().build();
+    let cp = write("dupkey.json", to_text(&c).as_bytes());
+    let id = "ab".repeat(32);
+    let one = format!("{id}={}", "01".repeat(32));
+    let two = format!("{id}={}", "02".repeat(32));
+    for flag in ["--evidence-key", "--manifest-key"] {
+        for second in [&one, &two] {
+            let (code, err) =
+                run_stderr(&["claim", cp.to_str().unwrap(), flag, &one, flag, second]);
+            assert_eq!(code, 3, "{flag}: {err}");
+            assert!(
+                err.contains(&format!("{flag}: KEYID {id} is given more than once")),
+                "{err}"
+            );
+        }
+    }
+    // Two different key ids are fine.
+    let other = format!("{}={}", "cd".repeat(32), "02".repeat(32));
+    let (code, err) = run_stderr(&[
+        "claim",
+        cp.to_str().unwrap(),
+        "--now",
+        NOW,
+        "--evidence-key",
+        &one,
+        "--evidence-key",
+        &other,
+    ]);
+    assert_eq!(code, 1, "{err}");
+    let entry = write("dupkey-entry.json", b"{}");
+    let (code, err) = run_stderr(&[
+        "receipt",
+        "--kind",
+        "embodied",
+        "--entry",
+        entry.to_str().unwrap(),
+        "--payload",
+        entry.to_str().unwrap(),
+        "--controller-key",
+        &one,
+        "--controller-key",
+        &two,
+    ]);
+    assert_eq!(code, 3, "{err}");
+    assert!(
+        err.contains(&format!(
+            "--controller-key: KEYID {id} is given more than once"
+        )),
+        "{err}"
+    );
+}
+
+#[test]
+fn input_errors_name_their_own_flag() {
+    let (c, _) = session().build();
+    let cp = write("flags.json", to_text(&c).as_bytes());
+    let bad = write("flags-bad.txt", b"not json");
+    let empty = write("flags-empty.json", b"{}");
+    let bad = bad.to_str().unwrap();
+    for (args, prefix) in [
+        (vec!["--collateral", bad], "cmcp-verify: --collateral: "),
+        (
+            vec!["--collateral", empty.to_str().unwrap()],
+            "cmcp-verify: --collateral: ",
+        ),
+        (vec!["--pcrs", bad], "cmcp-verify: --pcrs: "),
+        (vec!["--policy", bad], "cmcp-verify: --policy: "),
+        (
+            vec!["--appraise", "sev_snp.allow_debug=5"],
+            "cmcp-verify: --appraise: ",
+        ),
+        (
+            vec!["--crl", "/nonexistent/crl.der"],
+            "cmcp-verify: --crl: cannot read",
+        ),
+        (
+            vec!["--event-log", "/nonexistent/log.bin"],
+            "cmcp-verify: --event-log: cannot read",
+        ),
+        (
+            vec!["--collateral", "/nonexistent/c.json"],
+            "cmcp-verify: --collateral: cannot read",
+        ),
+        (
+            vec!["--agent-manifest", "/nonexistent/m.json"],
+            "cmcp-verify: --agent-manifest: cannot read",
+        ),
+    ] {
+        let mut a = vec!["claim", cp.to_str().unwrap()];
+        a.extend(args.iter().copied());
+        let (code, err) = run_stderr(&a);
+        assert_eq!(code, 3, "{args:?}: {err}");
+        assert!(err.starts_with(prefix), "{args:?}: {err}");
+    }
+}

@@ -30,10 +30,70 @@ pub use cmcp_policy::{
 use cmcp_chain::{BundleContext, verify_bundle_reader};
 use cmcp_claim::verify_claim_bytes;
 
-/// A relying-party policy that cannot be used.
+/// A relying-party input that cannot be used, and which input it is.
+///
+/// ```
+/// use cmcp_verify::{ConfigInput, Verifier, VerifyOptions, Timestamp};
+/// let mut opts = VerifyOptions::at(Timestamp::from_unix(1_800_000_000));
+/// opts.platform_inputs.insert("tpm_pcrs".into(), vec![b"not json".to_vec()]);
+/// let e = Verifier::from_options(&opts).err().unwrap();
+/// assert_eq!(e.input, ConfigInput::TpmPcrs);
+/// assert_eq!(e.input.flag(), "--pcrs");
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct ConfigError(pub String);
+#[error("{message}")]
+pub struct ConfigError {
+    /// The input at fault.
+    pub input: ConfigInput,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+impl ConfigError {
+    fn new(input: ConfigInput, message: String) -> Self {
+        ConfigError { input, message }
+    }
+}
+
+/// The relying-party inputs [`Verifier::from_options`] reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConfigInput {
+    /// The appraisal policy (`VerifyOptions::appraisal`: the policy file and
+    /// its `SECTION.KNOB=VALUE` overrides).
+    Appraisal,
+    /// TDX collateral (`platform_inputs["tdx_collateral"]`).
+    TdxCollateral,
+    /// SEV-SNP CRLs (`platform_inputs["snp_crl"]`).
+    SnpCrl,
+    /// TPM PCR values (`platform_inputs["tpm_pcrs"]`).
+    TpmPcrs,
+    /// A TPM event log (`platform_inputs["tpm_event_log"]`).
+    TpmEventLog,
+}
+
+impl ConfigInput {
+    /// The CLI flag that supplies this input (`--appraise` knobs also feed
+    /// [`ConfigInput::Appraisal`]).
+    pub fn flag(self) -> &'static str {
+        match self {
+            ConfigInput::Appraisal => "--policy",
+            ConfigInput::TdxCollateral => "--collateral",
+            ConfigInput::SnpCrl => "--crl",
+            ConfigInput::TpmPcrs => "--pcrs",
+            ConfigInput::TpmEventLog => "--event-log",
+        }
+    }
+
+    fn of_platform_input(name: &str) -> ConfigInput {
+        match name {
+            "tdx_collateral" => ConfigInput::TdxCollateral,
+            "snp_crl" => ConfigInput::SnpCrl,
+            "tpm_pcrs" => ConfigInput::TpmPcrs,
+            "tpm_event_log" => ConfigInput::TpmEventLog,
+            _ => ConfigInput::Appraisal,
+        }
+    }
+}
 
 /// Claim and bundle verification with a set of platform verifiers.
 #[derive(Default)]
@@ -69,10 +129,13 @@ impl Verifier {
         #[cfg(feature = "tpm")]
         {
             let mut tpm = cmcp_tpm::TpmVerifier::from_policy_file(opts.appraisal.as_ref())
-                .map_err(|e| ConfigError(format!("tpm policy: {e}")))?;
+                .map_err(|e| {
+                    ConfigError::new(ConfigInput::Appraisal, format!("tpm policy: {e}"))
+                })?;
             if let Some(p) = single_input(opts, "tpm_pcrs")? {
-                let pcrs = cmcp_tpm::bind::PcrValues::from_json_bytes(p)
-                    .map_err(|e| ConfigError(format!("tpm pcrs: {e}")))?;
+                let pcrs = cmcp_tpm::bind::PcrValues::from_json_bytes(p).map_err(|e| {
+                    ConfigError::new(ConfigInput::TpmPcrs, format!("tpm pcrs: {e}"))
+                })?;
                 tpm = tpm.with_pcr_values(pcrs);
             }
             if let Some(log) = single_input(opts, "tpm_event_log")? {
@@ -91,8 +154,9 @@ impl Verifier {
         #[cfg(feature = "sev-snp")]
         {
             let section = opts.appraisal.as_ref().and_then(|v| v.get("sev_snp"));
-            let mut snp = cmcp_sev_snp::SnpVerifier::from_policy_json(section)
-                .map_err(|e| ConfigError(format!("sev_snp policy: {e}")))?;
+            let mut snp = cmcp_sev_snp::SnpVerifier::from_policy_json(section).map_err(|e| {
+                ConfigError::new(ConfigInput::Appraisal, format!("sev_snp policy: {e}"))
+            })?;
             for crl in inputs(opts, "snp_crl") {
                 snp = snp.with_crl(crl.clone());
             }
@@ -101,10 +165,13 @@ impl Verifier {
         #[cfg(feature = "tdx")]
         {
             let mut tdx = cmcp_tdx::TdxVerifier::from_policy_json(opts.appraisal.as_ref())
-                .map_err(|e| ConfigError(format!("tdx policy: {e}")))?;
+                .map_err(|e| {
+                    ConfigError::new(ConfigInput::Appraisal, format!("tdx policy: {e}"))
+                })?;
             if let Some(c) = single_input(opts, "tdx_collateral")? {
-                let c = cmcp_tdx::collateral::Collateral::from_json(c)
-                    .map_err(|e| ConfigError(format!("tdx collateral: {e}")))?;
+                let c = cmcp_tdx::collateral::Collateral::from_json(c).map_err(|e| {
+                    ConfigError::new(ConfigInput::TdxCollateral, format!("tdx collateral: {e}"))
+                })?;
                 tdx = tdx.with_collateral(c);
             }
             v = v.with_platform(Box::new(tdx));
@@ -292,6 +359,38 @@ impl Verifier {
     }
 }
 
+/// The verdict for an evidence file that was read but cannot be taken
+/// apart: JSON that is not the `gateway.attestation_evidence` shape (an
+/// object of base64url members `raw_evidence`, `quote_signature`,
+/// `cert_chain`, `ek_cert_chain`). Like a malformed claim it is a verdict,
+/// `unverified` with `HARDWARE_ATTESTATION_FAILED`, not a usage error;
+/// `details.evidence_error` says why.
+///
+/// ```
+/// use cmcp_verify::{evidence_file_malformed, Status};
+/// let r = evidence_file_malformed("evidence member raw_evidence must be a string");
+/// assert_eq!(r.status, Status::Unverified);
+/// assert_eq!(r.failure_reason.unwrap().as_str(), "HARDWARE_ATTESTATION_FAILED");
+/// ```
+pub fn evidence_file_malformed(why: &str) -> VerificationResult {
+    let mut ledger = Ledger::new();
+    ledger.detail("evidence_error", why);
+    ledger.failed(
+        "hardware_attestation",
+        FailureCode::HardwareAttestationFailed,
+        format!("the evidence file is malformed: {why}"),
+    );
+    let (status, failure_reason) = decide(&ledger, &["hardware_attestation"]);
+    VerificationResult {
+        status,
+        failure_reason,
+        ledger,
+        attestation_age_seconds: -1,
+        is_attestation_fresh: false,
+        bundle: None,
+    }
+}
+
 #[allow(dead_code)]
 fn inputs<'a>(opts: &'a VerifyOptions, name: &str) -> &'a [Vec<u8>] {
     opts.platform_inputs.get(name).map_or(&[], Vec::as_slice)
@@ -302,7 +401,10 @@ fn single_input<'a>(opts: &'a VerifyOptions, name: &str) -> Result<Option<&'a [u
     match inputs(opts, name) {
         [] => Ok(None),
         [one] => Ok(Some(one.as_slice())),
-        _ => Err(ConfigError(format!("{name}: give it at most once"))),
+        _ => Err(ConfigError::new(
+            ConfigInput::of_platform_input(name),
+            format!("{name}: give it at most once"),
+        )),
     }
 }
 

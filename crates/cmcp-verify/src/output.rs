@@ -4,6 +4,13 @@ use cmcp_json::canonical::pyjson_vec;
 use cmcp_json::{Int, Object, Value};
 use cmcp_policy::{Outcome, Status, VerificationResult};
 
+/// Bundle failures listed in the output, at most: the first ones in check
+/// order ([`cmcp_policy::MAX_BUNDLE_FAILURES`]). The rest are counted
+/// (`bundle.failures_omitted` in JSON, a closing line in text);
+/// `bundle.failure_count` is the total. The verdict, the failure code and
+/// `bundle.verified` never depend on the cap.
+pub const MAX_LISTED_FAILURES: usize = cmcp_policy::MAX_BUNDLE_FAILURES;
+
 fn s(v: &str) -> Value {
     Value::String(v.to_owned())
 }
@@ -65,20 +72,25 @@ pub fn to_json(r: &VerificationResult) -> Value {
             Value::Int(Int::Small(i64::try_from(b.entry_count).unwrap_or(i64::MAX))),
         );
         // `failures` keeps the reference's shape (a list of messages); codes
-        // and entry indices ride alongside in the same order.
+        // and entry indices ride alongside in the same order. All three are
+        // capped at MAX_LISTED_FAILURES.
+        let listed = || b.failures.iter().take(MAX_LISTED_FAILURES);
         bo.insert(
             "failures",
-            Value::Array(b.failures.iter().map(|f| s(&f.message)).collect()),
+            Value::Array(listed().map(|f| s(&f.message)).collect()),
         );
         bo.insert(
             "failure_codes",
-            Value::Array(b.failures.iter().map(|f| s(f.code)).collect()),
+            Value::Array(listed().map(|f| s(f.code)).collect()),
         );
+        let omitted = b.failure_count().saturating_sub(listed().count() as u64);
+        let count = |n: u64| Value::Int(Int::Small(i64::try_from(n).unwrap_or(i64::MAX)));
+        bo.insert("failure_count", count(b.failure_count()));
+        bo.insert("failures_omitted", count(omitted));
         bo.insert(
             "failure_entries",
             Value::Array(
-                b.failures
-                    .iter()
+                listed()
                     .map(|f| {
                         f.entry.map_or(Value::Null, |e| {
                             Value::Int(Int::Small(i64::try_from(e).unwrap_or(i64::MAX)))
@@ -127,8 +139,16 @@ pub fn to_text(r: &VerificationResult, colour: bool) -> String {
                 "not verified"
             }
         ));
-        for f in &b.failures {
+        for f in b.failures.iter().take(MAX_LISTED_FAILURES) {
             out.push_str(&format!("  {} {}\n", f.code, f.message));
+        }
+        let omitted = b
+            .failure_count()
+            .saturating_sub(b.failures.len().min(MAX_LISTED_FAILURES) as u64);
+        if omitted > 0 {
+            out.push_str(&format!(
+                "  ... and {omitted} more failures (only the first {MAX_LISTED_FAILURES} are listed)\n"
+            ));
         }
     }
     let verdict = match (r.status, r.failure_reason) {

@@ -97,6 +97,31 @@ fn check_execution(entry: &Value, opts: &VerifyOptions, l: &mut Ledger) {
     }
 }
 
+/// Why the claim given for the embodied cross-checks cannot be compared
+/// with: it must be schema-valid and its signature must verify under its
+/// own strict key, or an edited claim (a renamed member skips its check)
+/// would still back a verified receipt. `(receipt_error code, reason)`.
+fn embodied_claim_problem(claim: &Value, opts: &VerifyOptions) -> Option<(&'static str, String)> {
+    let parsed = match cmcp_claim::Claim::from_value(claim.clone()) {
+        Ok(c) => c,
+        Err(e) => {
+            return Some((
+                "claim_malformed",
+                format!("the claim given for the cross-checks is malformed: {e}"),
+            ));
+        }
+    };
+    let check = cmcp_claim::verify_claim(parsed, opts, &[]);
+    if check.verified_key.is_none() {
+        return Some((
+            "claim_not_authentic",
+            "the claim given for the cross-checks is not authentic (its signature does not verify under its key)"
+                .to_owned(),
+        ));
+    }
+    None
+}
+
 fn result(ledger: Ledger) -> VerificationResult {
     let (status, failure_reason) = decide(&ledger, &[F]);
     VerificationResult {
@@ -107,6 +132,32 @@ fn result(ledger: Ledger) -> VerificationResult {
         is_attestation_fresh: false,
         bundle: None,
     }
+}
+
+/// The verdict for a receipt input that was read but is not acceptable
+/// JSON: `unverified` with `RECEIPT_INVALID`, as a malformed claim file is a
+/// `CLAIM_MALFORMED` verdict and not a usage error. `input` names the input
+/// (`entry`, `payload`, `claim`, `receipt`); `details.receipt_error` is
+/// `{input}_malformed`.
+///
+/// ```
+/// use cmcp_verify::receipts::malformed_input;
+/// use cmcp_verify::Status;
+/// let e = cmcp_json::parse(b"{").unwrap_err();
+/// let r = malformed_input("entry", &e);
+/// assert_eq!(r.status, Status::Unverified);
+/// assert_eq!(r.failure_reason.unwrap().as_str(), "RECEIPT_INVALID");
+/// assert_eq!(r.ledger.details().get("receipt_error").map(String::as_str), Some("entry_malformed"));
+/// ```
+pub fn malformed_input(input: &str, error: &dyn std::fmt::Display) -> VerificationResult {
+    let mut l = Ledger::new();
+    l.detail("receipt_error", format!("{input}_malformed"));
+    l.failed(
+        F,
+        FailureCode::ReceiptInvalid,
+        format!("the {input} is not acceptable JSON: {error}"),
+    );
+    result(l)
 }
 
 /// Checks one receipt. `verified` when the receipt is authentic under a
@@ -140,9 +191,16 @@ pub fn verify_receipt(input: ReceiptInput<'_>, opts: &VerifyOptions) -> Verifica
                 let w: Vec<String> = r.warnings.iter().map(|w| w.to_string()).collect();
                 l.detail("warnings", w.join("; "));
             }
-            if !r.failures.is_empty() {
-                l.detail("receipt_error", r.failure_codes().join(","));
-                let why: Vec<String> = r.failures.iter().map(|f| f.to_string()).collect();
+            // The cross-checks are only worth the claim they compare with.
+            let claim_problem = claim.and_then(|c| embodied_claim_problem(c, opts));
+            if !r.failures.is_empty() || claim_problem.is_some() {
+                let mut codes = r.failure_codes();
+                let mut why: Vec<String> = r.failures.iter().map(|f| f.to_string()).collect();
+                if let Some((code, reason)) = claim_problem {
+                    codes.push(code);
+                    why.push(reason);
+                }
+                l.detail("receipt_error", codes.join(","));
                 l.failed(F, FailureCode::ReceiptInvalid, why.join("; "));
             } else {
                 match r.receipt_state {

@@ -2324,6 +2324,19 @@ fn bundle_vectors(o: &mut Out) {
         compact(&with_member(&b, "session_id", s("other"))).into_bytes(),
         &["BUNDLE_MALFORMED"],
     ));
+    o.add(
+        shape(
+            "CV-BUNDLE-0081",
+            "bundle without session_id: the export shape always names its session (Q10)",
+            compact(&without(&b, "session_id")).into_bytes(),
+            &["BUNDLE_MALFORMED"],
+        )
+        .div(
+            "Q10",
+            "partially_verified (bundle verified): bundle.session_id is never read",
+            "the export shape always names its session; a bundle without one is not an export",
+        ),
+    );
     // Wrong types in the claim the bundle is checked against.
     let wt = |id: &str, desc: &str, path: &[&str], v: Value| {
         Vb::new(

@@ -435,6 +435,18 @@ fn execution(out: &mut Out) {
         ),
         "signature_invalid",
     ));
+    // A file that is read but is not JSON is a verdict, as a malformed
+    // claim file is (README CLI contract), not a usage error.
+    out.add(ext_fail(
+        ext(
+            24,
+            "the entry file is read but is not JSON: a verdict, not a usage error",
+            &["shape"],
+            ext_good(),
+        )
+        .file("entry.json", b"{\"call_id\": ".to_vec()),
+        "entry_malformed",
+    ));
 }
 
 // ---------------------------------------------------------------------------
@@ -546,11 +558,12 @@ fn emb_claim(agent: &str) -> Value {
     let (mut c, _) = Session::new(GATEWAY, SID)
         .call(Call::new("robot.move_arm", "allow"))
         .build();
-    set(
-        &mut c,
-        &["gateway", "agent_identity"],
-        Some(obj(vec![("agent_id", s(agent))])),
-    );
+    // A schema-valid identity: the cross-checks compare with an
+    // authenticated claim only.
+    let mut identity = identity("svid");
+    set(&mut identity, &["agent_id"], Some(s(agent)));
+    set(&mut identity, &["authenticated_subject"], Some(s(agent)));
+    set(&mut c, &["gateway", "agent_identity"], Some(identity));
     sign_claim(&mut c, &key(GATEWAY));
     c
 }
@@ -774,6 +787,59 @@ fn embodied(out: &mut Out) {
         .claim(&emb_claim("spiffe://trust.example/agent/other")),
         "accepted",
         "agent_id_mismatch",
+    ));
+    // The tamper sweep found these: the claim was compared with but never
+    // authenticated, so an edited claim still backed a verified receipt.
+    let mut edited = emb_claim(AGENT);
+    set(
+        &mut edited,
+        &["gateway", "session_id"],
+        Some(s("5d1f7a3c-2b4e-4c6d-9e8f-000000000000")),
+    );
+    out.add(emb_fail(
+        emb(
+            77,
+            "the claim for the cross-checks was edited after signing: refused",
+            &["claim", "tamper"],
+            &accepted,
+        )
+        .claim(&edited),
+        "accepted",
+        "claim_not_authentic",
+    ));
+    let mut no_decision = emb_entry(&accepted);
+    set(&mut no_decision, &["policy_decision"], None);
+    out.add(emb_fail(
+        emb(
+            79,
+            "the audit entry has no policy_decision (the governance check would be skipped): refused",
+            &["tamper"],
+            &accepted,
+        )
+        .input("entry", &no_decision),
+        "accepted",
+        "policy_decision_missing",
+    ));
+    let mut renamed = emb_claim(AGENT);
+    let hash = crate::jsonx::get(&renamed, &["trace", "policy", "bundle_hash"])
+        .cloned()
+        .unwrap_or(Value::Null);
+    set(&mut renamed, &["trace", "policy", "bundle_hash"], None);
+    set(
+        &mut renamed,
+        &["trace", "policy", "bundle_hasi"],
+        Some(hash),
+    );
+    out.add(emb_fail(
+        emb(
+            78,
+            "the claim for the cross-checks has no policy bundle_hash (member renamed): refused",
+            &["claim", "tamper"],
+            &accepted,
+        )
+        .claim(&renamed),
+        "accepted",
+        "claim_malformed",
     ));
     out.add(emb_fail(
         emb(47, "--require-receipt with no receipt", &["policy"], &p)

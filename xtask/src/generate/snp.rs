@@ -456,6 +456,24 @@ fn synthetic(o: &mut Out) {
         .opt("crl", s("ask.crl.pem"))
         .ok(),
     );
+    // The tamper sweep found this one: a CRL whose issuer name no longer
+    // names the ASK applied to nothing and was skipped, so the report stayed
+    // verified. A CRL must come from a CA of the chain or a pinned ARK.
+    let mut renamed = snp("ask_empty.crl.pem");
+    if let Some(b) = renamed.get_mut(111) {
+        *b ^= 0x01;
+    }
+    o.add(
+        syn(
+            "CV-SNP-0054",
+            "synthetic report with a CRL whose issuer name was altered (from no CA of the chain): refused",
+            auth,
+            &base,
+        )
+        .file("ask.crl.pem", renamed)
+        .opt("crl", s("ask.crl.pem"))
+        .fails("vcek_chain_invalid"),
+    );
     o.add(
         syn_chain(
             "CV-SNP-0042",
@@ -470,6 +488,23 @@ fn synthetic(o: &mut Out) {
             ("cert_chain", b"not a certificate"),
         ]))
         .fails("cert_chain_malformed"),
+    );
+    // An evidence file that is read but is not evidence-shaped JSON is a
+    // verdict, as a malformed claim is (README CLI contract).
+    o.add(
+        syn(
+            "CV-SNP-0055",
+            "evidence file that is JSON but whose raw_evidence is not base64url: a verdict, not a usage error",
+            auth,
+            &base,
+        )
+        .evidence_bytes(br#"{"raw_evidence": "not base64url!"}"#.to_vec())
+        .st(UN, HWF)
+        .l("hardware_attestation", "failed")
+        .d(
+            "evidence_error",
+            "evidence member raw_evidence is not canonical base64url",
+        ),
     );
     // Tampering.
     let sig = "sev-snp.md §11; issue 4 tamper sweep";
