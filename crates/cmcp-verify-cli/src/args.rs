@@ -1,6 +1,7 @@
 //! Command-line arguments.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use cmcp_verify::caps;
 use cmcp_verify::json::encoding::hex_decode;
 use cmcp_verify::{Digest, Timestamp, TrustInputs, VerifyOptions};
 use std::collections::BTreeMap;
@@ -232,11 +233,10 @@ pub struct CommonArgs {
     pub format: Format,
 }
 
-fn pem_dir(
-    dir: &Path,
-    sub: &str,
-    read: &dyn Fn(&Path) -> Result<Vec<u8>, String>,
-) -> Result<Vec<Vec<u8>>, String> {
+/// Reads a file, at most `cap + 1` bytes of it.
+type ReadCapped<'a> = dyn Fn(&Path, usize) -> Result<Vec<u8>, String> + 'a;
+
+fn pem_dir(dir: &Path, sub: &str, read: &ReadCapped<'_>) -> Result<Vec<Vec<u8>>, String> {
     let d = dir.join(sub);
     if !d.is_dir() {
         return Ok(Vec::new());
@@ -247,7 +247,7 @@ fn pem_dir(
         .filter(|p| p.is_file())
         .collect();
     paths.sort();
-    paths.iter().map(|p| read(p)).collect()
+    paths.iter().map(|p| read(p, caps::CERTIFICATES)).collect()
 }
 
 /// Merges `SECTION.KNOB=VALUE` overrides into the policy document.
@@ -327,10 +327,13 @@ impl CommonArgs {
         }
     }
 
-    /// Builds verification options; errors are usage errors.
+    /// Builds verification options; errors are usage errors. `read(path,
+    /// cap)` returns at most `cap + 1` bytes of a file (each input's cap is
+    /// its parser's, [`cmcp_verify::caps`]), so no input is held in memory
+    /// much beyond what its layer accepts.
     pub fn options(
         &self,
-        read: impl Fn(&Path) -> Result<Vec<u8>, String>,
+        read: impl Fn(&Path, usize) -> Result<Vec<u8>, String>,
     ) -> Result<VerifyOptions, String> {
         let now = match &self.now {
             Some(t) => Timestamp::parse_rfc3339(t).map_err(|e| format!("--now: {e}"))?,
@@ -415,19 +418,26 @@ impl CommonArgs {
                 trust.tpm_ca = pem_dir(d, "tpm", &read)?;
             }
         }
-        let labelled = |flag: &str, p: &Path| read(p).map_err(|e| format!("{flag}: {e}"));
+        let labelled =
+            |flag: &str, p: &Path, cap: usize| read(p, cap).map_err(|e| format!("{flag}: {e}"));
         for p in &self.ark {
-            trust.amd_ark.push(labelled("--ark", p)?);
+            trust
+                .amd_ark
+                .push(labelled("--ark", p, caps::CERTIFICATES)?);
         }
         for p in &self.intel_root {
-            trust.intel_root.push(labelled("--intel-root", p)?);
+            trust
+                .intel_root
+                .push(labelled("--intel-root", p, caps::CERTIFICATES)?);
         }
         for p in &self.tpm_ca {
-            trust.tpm_ca.push(labelled("--tpm-ca", p)?);
+            trust
+                .tpm_ca
+                .push(labelled("--tpm-ca", p, caps::CERTIFICATES)?);
         }
         o.trust = trust;
         if let Some(p) = &self.policy {
-            let bytes = labelled("--policy", p)?;
+            let bytes = labelled("--policy", p, caps::JSON_DOCUMENT)?;
             let v = cmcp_verify::json::parse(&bytes).map_err(|e| format!("--policy: {e}"))?;
             let obj = v
                 .as_object()
@@ -459,11 +469,11 @@ impl CommonArgs {
             pin_key("--manifest-key", &mut o.manifest_keys, id.to_owned(), key)?;
         }
         if let Some(p) = &self.agent_manifest {
-            o.agent_manifest = Some(labelled("--agent-manifest", p)?);
+            o.agent_manifest = Some(labelled("--agent-manifest", p, caps::AGENT_MANIFEST)?);
         }
         o.allow_dev_subject = self.allow_dev_subject;
-        let mut add = |name: &str, flag: &str, p: &Path| -> Result<(), String> {
-            let bytes = labelled(flag, p)?;
+        let mut add = |name: &str, flag: &str, p: &Path, cap: usize| -> Result<(), String> {
+            let bytes = labelled(flag, p, cap)?;
             o.platform_inputs
                 .entry(name.to_owned())
                 .or_default()
@@ -471,19 +481,19 @@ impl CommonArgs {
             Ok(())
         };
         if let Some(p) = &self.collateral {
-            add("tdx_collateral", "--collateral", p)?;
+            add("tdx_collateral", "--collateral", p, caps::TDX_COLLATERAL)?;
         }
         for p in &self.crl {
-            add("snp_crl", "--crl", p)?;
+            add("snp_crl", "--crl", p, caps::CRL)?;
         }
         if let Some(p) = &self.pcrs {
-            add("tpm_pcrs", "--pcrs", p)?;
+            add("tpm_pcrs", "--pcrs", p, caps::JSON_DOCUMENT)?;
         }
         if let Some(p) = &self.event_log {
-            add("tpm_event_log", "--event-log", p)?;
+            add("tpm_event_log", "--event-log", p, caps::TPM_EVENT_LOG)?;
         }
         if let Some(p) = &self.nv_certify {
-            add("tpm_nv_certify", p)?;
+            add("tpm_nv_certify", "--nv-certify", p, caps::TPM_NV_CERTIFY)?;
         }
         if let Some(d) = &self.gateway_digest {
             let d = hex32("--gateway-digest", d, true)?;

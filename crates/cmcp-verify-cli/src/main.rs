@@ -51,6 +51,12 @@ pub(crate) fn read_file(path: &std::path::Path) -> Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
+/// Reads at most `cap + 1` bytes of a relying-party or platform input: the
+/// layer that parses it refuses the excess in its own terms.
+fn read_input(path: &std::path::Path, cap: usize) -> Result<Vec<u8>, String> {
+    read_capped(path, u64::try_from(cap).unwrap_or(u64::MAX))
+}
+
 fn read_claim(path: &std::path::Path) -> Result<Vec<u8>, String> {
     read_capped(path, MAX_CLAIM_FILE)
 }
@@ -103,7 +109,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             bundle,
             common,
         } => {
-            let opts = common.options(read_file)?;
+            let opts = common.options(read_input)?;
             let verifier = verifier(&opts, &common)?;
             let claim_bytes = read_claim(&claim)?;
             // Streamed, never read whole: memory does not grow with entries.
@@ -116,7 +122,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             claim,
             common,
         } => {
-            let opts = common.options(read_file)?;
+            let opts = common.options(read_input)?;
             let verifier = verifier(&opts, &common)?;
             let bundle_file = batch::open_bundle(&bundle)?;
             let claim_bytes = claim.as_deref().map(read_claim).transpose()?;
@@ -124,7 +130,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             Ok(emit(&r, common.format))
         }
         Command::Batch { input, common } => {
-            let opts = common.options(read_file)?;
+            let opts = common.options(read_input)?;
             let verifier = verifier(&opts, &common)?;
             let reader: Box<dyn std::io::BufRead> = match input.as_deref() {
                 None => Box::new(std::io::BufReader::new(std::io::stdin())),
@@ -151,7 +157,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             common,
         } => {
             use cmcp_verify::receipts::{ReceiptInput, malformed_input, verify_receipt};
-            let opts = common.options(read_file)?;
+            let opts = common.options(read_input)?;
             let mut policy = cmcp_verify::receipt::embodied::EmbodiedPolicy::new(opts.now);
             policy.require_receipt = require_receipt;
             policy.refuse_self_report = refuse_self_report;
@@ -189,7 +195,8 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             for (name, p) in &named {
                 bytes.push((
                     name.as_str(),
-                    read_file(p).map_err(|e| format!("--{name}: {e}"))?,
+                    read_input(p, cmcp_verify::caps::JSON_DOCUMENT)
+                        .map_err(|e| format!("--{name}: {e}"))?,
                 ));
             }
             // A file that was read but is not JSON is a verdict (exit 2),
@@ -262,7 +269,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             if common.launch_measurement.len() > 1 {
                 return Err("the evidence command takes at most one --launch-measurement".into());
             }
-            let opts = common.options(read_file)?;
+            let opts = common.options(read_input)?;
             let verifier = verifier(&opts, &common)?;
             let nonce = hex_decode(&nonce).map_err(|_| "--nonce must be hex".to_owned())?;
             let nonce_ok = nonce.len() == 64 || (platform == "tpm2" && nonce.len() == 32);

@@ -855,3 +855,56 @@ fn input_errors_name_their_own_flag() {
         assert!(err.starts_with(prefix), "{args:?}: {err}");
     }
 }
+
+/// Each platform input is read only up to its parser's cap: an endless
+/// attester-supplied event log or NV-certify envelope is refused by that
+/// parser as a verdict, after at most cap + 1 bytes (not after the 1 GiB
+/// generic input cap), and an endless pinned-root file cannot pass.
+#[test]
+fn endless_platform_inputs_stop_at_their_caps() {
+    let v = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../conformance/vectors/CV-TPM-0043");
+    let ev = v.join("evidence.json");
+    let ca = v.join("ca.pem");
+    let nonce: String = (0u8..64).map(|b| format!("{b:02x}")).collect();
+    let digest = "ab".repeat(32);
+    let base = |extra: &[&str]| -> (i32, String) {
+        let mut a = vec![
+            "evidence",
+            "--platform",
+            "tpm2",
+            "--evidence",
+            ev.to_str().unwrap(),
+            "--nonce",
+            &nonce,
+            "--now",
+            "2027-01-01T00:00:00Z",
+            "--format",
+            "json",
+        ];
+        a.extend_from_slice(extra);
+        run(&a)
+    };
+    let ca = ca.to_str().unwrap();
+    let (code, out) = base(&["--tpm-ca", ca, "--event-log", "/dev/zero"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("event log size of 8388609 exceeds the cap of 8388608"),
+        "{out}"
+    );
+    let (code, out) = base(&[
+        "--tpm-ca",
+        ca,
+        "--nv-certify",
+        "/dev/zero",
+        "--gateway-digest",
+        &digest,
+    ]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("65537 bytes, more than the limit of 65536"),
+        "{out}"
+    );
+    let (code, out) = base(&["--tpm-ca", "/dev/zero"]);
+    assert!(code >= 1, "{out}");
+    assert!(!out.contains("\"status\":\"verified\""), "{out}");
+}

@@ -12,6 +12,44 @@
 //! assert_eq!(result.failure_reason.unwrap().as_str(), "CLAIM_MALFORMED");
 //! ```
 
+/// The largest file each relying-party or platform input may be, taken from
+/// the layer that parses it, so a reader can stop after `cap + 1` bytes and
+/// let that layer report the excess (a verdict for evidence, a usage error
+/// for configuration) without holding more in memory.
+///
+/// ```
+/// assert_eq!(cmcp_verify::caps::TPM_NV_CERTIFY, 64 * 1024);
+/// assert_eq!(cmcp_verify::caps::TPM_EVENT_LOG, 8 * 1024 * 1024);
+/// ```
+pub mod caps {
+    /// A PEM or DER certificate bundle (pinned roots, trust-store files).
+    pub const CERTIFICATES: usize = cmcp_x509::MAX_BUNDLE_BYTES;
+    /// A certificate revocation list.
+    pub const CRL: usize = cmcp_x509::MAX_CRL_BYTES;
+    /// Any JSON document (policy file, receipts, entries, payloads, PCR values).
+    pub const JSON_DOCUMENT: usize = cmcp_json::Limits::CLAIM.max_bytes;
+    /// An Agent Manifest (v0.1 JSON or v0.2 COSE).
+    pub const AGENT_MANIFEST: usize = cmcp_receipt::manifest::MAX_MANIFEST_BYTES;
+    /// TDX collateral.
+    #[cfg(feature = "tdx")]
+    pub const TDX_COLLATERAL: usize = cmcp_tdx::collateral::MAX_COLLATERAL_LEN;
+    /// TDX collateral (TDX support not built: nothing reads it).
+    #[cfg(not(feature = "tdx"))]
+    pub const TDX_COLLATERAL: usize = JSON_DOCUMENT;
+    /// A TCG event log.
+    #[cfg(feature = "tpm")]
+    pub const TPM_EVENT_LOG: usize = cmcp_tpm::eventlog::MAX_LOG_BYTES;
+    /// A TCG event log (TPM support not built: nothing reads it).
+    #[cfg(not(feature = "tpm"))]
+    pub const TPM_EVENT_LOG: usize = JSON_DOCUMENT;
+    /// An NV-certify envelope.
+    #[cfg(feature = "tpm")]
+    pub const TPM_NV_CERTIFY: usize = cmcp_tpm::nvcertify::MAX_ENVELOPE_BYTES;
+    /// An NV-certify envelope (TPM support not built: nothing reads it).
+    #[cfg(not(feature = "tpm"))]
+    pub const TPM_NV_CERTIFY: usize = 64 * 1024;
+}
+
 pub mod output;
 pub mod receipts;
 
@@ -69,6 +107,10 @@ pub enum ConfigInput {
     TpmPcrs,
     /// A TPM event log (`platform_inputs["tpm_event_log"]`).
     TpmEventLog,
+    /// A TPM NV-certify envelope (`platform_inputs["tpm_nv_certify"]`).
+    TpmNvCertify,
+    /// The expected gateway digest (`platform_inputs["tpm_gateway_digest"]`).
+    TpmGatewayDigest,
 }
 
 impl ConfigInput {
@@ -81,6 +123,8 @@ impl ConfigInput {
             ConfigInput::SnpCrl => "--crl",
             ConfigInput::TpmPcrs => "--pcrs",
             ConfigInput::TpmEventLog => "--event-log",
+            ConfigInput::TpmNvCertify => "--nv-certify",
+            ConfigInput::TpmGatewayDigest => "--gateway-digest",
         }
     }
 
@@ -90,6 +134,8 @@ impl ConfigInput {
             "snp_crl" => ConfigInput::SnpCrl,
             "tpm_pcrs" => ConfigInput::TpmPcrs,
             "tpm_event_log" => ConfigInput::TpmEventLog,
+            "tpm_nv_certify" => ConfigInput::TpmNvCertify,
+            "tpm_gateway_digest" => ConfigInput::TpmGatewayDigest,
             _ => ConfigInput::Appraisal,
         }
     }
@@ -145,8 +191,12 @@ impl Verifier {
                 tpm = tpm.with_nv_certify(env.to_vec());
             }
             if let Some(d) = single_input(opts, "tpm_gateway_digest")? {
-                let d = <[u8; 32]>::try_from(d)
-                    .map_err(|_| ConfigError("tpm gateway digest: must be 32 bytes".to_owned()))?;
+                let d = <[u8; 32]>::try_from(d).map_err(|_| {
+                    ConfigError::new(
+                        ConfigInput::TpmGatewayDigest,
+                        "tpm gateway digest: must be 32 bytes".to_owned(),
+                    )
+                })?;
                 tpm = tpm.with_gateway_digest(d);
             }
             v = v.with_platform(Box::new(tpm));
