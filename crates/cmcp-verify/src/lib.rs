@@ -88,6 +88,7 @@ pub struct ConfigError {
 }
 
 impl ConfigError {
+    #[cfg(any(feature = "sev-snp", feature = "tdx", feature = "tpm"))]
     fn new(input: ConfigInput, message: String) -> Self {
         ConfigError { input, message }
     }
@@ -128,6 +129,7 @@ impl ConfigInput {
         }
     }
 
+    #[cfg(any(feature = "tdx", feature = "tpm"))]
     fn of_platform_input(name: &str) -> ConfigInput {
         match name {
             "tdx_collateral" => ConfigInput::TdxCollateral,
@@ -397,15 +399,7 @@ impl Verifier {
                 "the platform verifier recorded no outcome",
             );
         }
-        let (status, failure_reason) = decide(&ledger, &["hardware_attestation"]);
-        VerificationResult {
-            status,
-            failure_reason,
-            ledger,
-            attestation_age_seconds: -1,
-            is_attestation_fresh: false,
-            bundle: None,
-        }
+        evidence_result(ledger, &["hardware_attestation"])
     }
 }
 
@@ -430,7 +424,13 @@ pub fn evidence_file_malformed(why: &str) -> VerificationResult {
         FailureCode::HardwareAttestationFailed,
         format!("the evidence file is malformed: {why}"),
     );
-    let (status, failure_reason) = decide(&ledger, &["hardware_attestation"]);
+    evidence_result(ledger, &["hardware_attestation"])
+}
+
+/// The result of a check that has no claim (evidence alone, one receipt):
+/// the status over `required`, no freshness, no bundle.
+pub(crate) fn evidence_result(ledger: Ledger, required: &[&str]) -> VerificationResult {
+    let (status, failure_reason) = decide(&ledger, required);
     VerificationResult {
         status,
         failure_reason,
@@ -441,12 +441,12 @@ pub fn evidence_file_malformed(why: &str) -> VerificationResult {
     }
 }
 
-#[allow(dead_code)]
+#[cfg(any(feature = "sev-snp", feature = "tdx", feature = "tpm"))]
 fn inputs<'a>(opts: &'a VerifyOptions, name: &str) -> &'a [Vec<u8>] {
     opts.platform_inputs.get(name).map_or(&[], Vec::as_slice)
 }
 
-#[allow(dead_code)]
+#[cfg(any(feature = "tdx", feature = "tpm"))]
 fn single_input<'a>(opts: &'a VerifyOptions, name: &str) -> Result<Option<&'a [u8]>, ConfigError> {
     match inputs(opts, name) {
         [] => Ok(None),

@@ -1,7 +1,7 @@
 //! Receipt verification through the façade: one result type for every
 //! receipt kind, recorded in the shared ledger.
 
-use crate::{FailureCode, Ledger, VerificationResult, VerifyOptions, decide};
+use crate::{FailureCode, Ledger, VerificationResult, VerifyOptions};
 use cmcp_json::Value;
 use cmcp_receipt::embodied::{EmbodiedPolicy, ReceiptState};
 
@@ -123,15 +123,7 @@ fn embodied_claim_problem(claim: &Value, opts: &VerifyOptions) -> Option<(&'stat
 }
 
 fn result(ledger: Ledger) -> VerificationResult {
-    let (status, failure_reason) = decide(&ledger, &[F]);
-    VerificationResult {
-        status,
-        failure_reason,
-        ledger,
-        attestation_age_seconds: -1,
-        is_attestation_fresh: false,
-        bundle: None,
-    }
+    crate::evidence_result(ledger, &[F])
 }
 
 /// The verdict for a receipt input that was read but is not acceptable
