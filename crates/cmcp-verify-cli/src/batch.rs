@@ -8,9 +8,12 @@
 //!   member, so the two forms cannot be confused). Relative paths are taken
 //!   from the current directory.
 //!
-//! Output: one line per input line, in input order, on stdout: the object
-//! `claim --format json` prints, or `{"line": N, "error": "..."}` when a
-//! referenced file cannot be read or the line is not a JSON object.
+//! Output: one line per non-blank input line, in input order, on stdout:
+//! the object `claim --format json` prints plus `"line": N`, or
+//! `{"line": N, "error": "..."}` when a referenced file cannot be read or the
+//! line is not a JSON object. `N` is the 1-based input line number (blank
+//! lines count), so results can be matched to input lines whatever is
+//! skipped.
 //! Summary (counts per status, claims per second) on stderr; a progress
 //! count on stderr only when stderr is a terminal.
 //!
@@ -34,8 +37,10 @@ enum LineResult {
     Error(String),
 }
 
+/// A claim named by a line is read as `claim` reads one: at most the claim
+/// file cap (plus one byte), so the claim parser reports an oversized file.
 fn read_capped(path: &str) -> Result<Vec<u8>, String> {
-    crate::read_file(std::path::Path::new(path))
+    crate::read_claim(std::path::Path::new(path))
 }
 
 /// Largest bundle read (a regular file over it is refused before reading;
@@ -149,13 +154,37 @@ fn verify_line(n: usize, line: &[u8], verifier: &Verifier, opts: &VerifyOptions)
             verifier.verify_claim(line, None, opts)
         }
     };
-    LineResult::Done(r.status, output::to_json_line(&r))
+    let mut v = output::to_json(&r);
+    if let cmcp_verify::json::Value::Object(o) = &mut v {
+        o.insert(
+            "line",
+            cmcp_verify::json::Value::from(i64::try_from(n).unwrap_or(i64::MAX)),
+        );
+    }
+    LineResult::Done(
+        r.status,
+        String::from_utf8_lossy(&cmcp_verify::json::canonical::pyjson_vec(&v)).into_owned(),
+    )
 }
 
 /// The number of claims over all outcomes. Each count is at most the
 /// number of input lines, so the saturating sum is exact.
 fn claims(counts: [u64; 4]) -> u64 {
     counts.iter().fold(0, |sum, n| sum.saturating_add(*n))
+}
+
+/// A closed pipe is not a verdict change (the exit status still carries
+/// it); any other write failure means results were lost: an error (exit 3).
+fn write_failed(e: &std::io::Error) -> Result<(), String> {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        Ok(())
+    } else {
+        Err(format!("cannot write the results: {e}"))
+    }
+}
+
+fn write_out(out: &mut impl Write, bytes: &[u8]) -> Result<(), String> {
+    out.write_all(bytes).or_else(|e| write_failed(&e))
 }
 
 /// Runs the batch; returns the exit code.
@@ -253,11 +282,12 @@ pub fn run(
                     text
                 }
             };
-            // A closed pipe is not a verdict change; the exit status still carries it.
-            let _ = stdout.write_all(text.as_bytes());
-            let _ = stdout.write_all(b"\n");
+            write_out(&mut stdout, text.as_bytes())?;
+            write_out(&mut stdout, b"\n")?;
         }
-        let _ = stdout.flush();
+        if let Err(e) = stdout.flush() {
+            write_failed(&e)?;
+        }
         if progress {
             eprint!(
                 "\rcmcp-verify batch: {} claims",

@@ -15,8 +15,6 @@ use std::process::ExitCode;
 
 /// Largest claim file read (the claim parser's own cap is below this).
 const MAX_CLAIM_FILE: u64 = 8 << 20;
-/// Largest bundle, evidence, policy or certificate file read.
-const MAX_INPUT_BYTES: u64 = 1 << 30;
 
 fn usage(msg: impl std::fmt::Display) -> ExitCode {
     eprintln!("cmcp-verify: {msg}");
@@ -40,24 +38,13 @@ fn read_capped(path: &std::path::Path, cap: u64) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
-pub(crate) fn read_file(path: &std::path::Path) -> Result<Vec<u8>, String> {
-    let bytes = read_capped(path, MAX_INPUT_BYTES)?;
-    if bytes.len() as u64 > MAX_INPUT_BYTES {
-        return Err(format!(
-            "{} is over the {MAX_INPUT_BYTES}-byte input cap",
-            path.display()
-        ));
-    }
-    Ok(bytes)
-}
-
 /// Reads at most `cap + 1` bytes of a relying-party or platform input: the
 /// layer that parses it refuses the excess in its own terms.
 fn read_input(path: &std::path::Path, cap: usize) -> Result<Vec<u8>, String> {
     read_capped(path, u64::try_from(cap).unwrap_or(u64::MAX))
 }
 
-fn read_claim(path: &std::path::Path) -> Result<Vec<u8>, String> {
+pub(crate) fn read_claim(path: &std::path::Path) -> Result<Vec<u8>, String> {
     read_capped(path, MAX_CLAIM_FILE)
 }
 
@@ -78,10 +65,17 @@ fn emit(r: &VerificationResult, format: Format) -> ExitCode {
         }
     };
     let mut out = std::io::stdout().lock();
-    // A closed pipe is not a verdict change; the exit status still carries it.
-    let _ = out.write_all(text.as_bytes());
-    let _ = out.flush();
-    ExitCode::from(r.status.exit_code())
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        // A reader that closed the pipe early still gets the verdict in the
+        // exit status.
+        Ok(()) => ExitCode::from(r.status.exit_code()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            ExitCode::from(r.status.exit_code())
+        }
+        // Any other write failure (a full disk, ...) means the result was
+        // not delivered: never exit 0 with nothing written.
+        Err(e) => usage(format!("cannot write the result: {e}")),
+    }
 }
 
 fn main() -> ExitCode {
@@ -284,7 +278,10 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                     nonce.len()
                 ));
             }
-            let bytes = read_file(&evidence).map_err(|e| format!("--evidence: {e}"))?;
+            // Evidence JSON is one document (its parser's cap); raw report
+            // or quote bytes are far smaller and refused by their parser.
+            let bytes = read_input(&evidence, cmcp_verify::caps::JSON_DOCUMENT)
+                .map_err(|e| format!("--evidence: {e}"))?;
             // Read but not evidence-shaped JSON: a verdict, as a malformed claim is.
             let blobs = match EvidenceFile::read(&bytes) {
                 Ok(b) => b,

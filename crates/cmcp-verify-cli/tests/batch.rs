@@ -167,7 +167,14 @@ fn statuses_in_input_order_and_worst_exit() {
         ])
         .output()
         .unwrap();
-    assert_eq!(cmcp_json::parse(&single.stdout).unwrap(), lines[1]);
+    // ... plus the member naming its input line.
+    let mut want = cmcp_json::parse(&single.stdout).unwrap();
+    let line = lines[1].get("line").cloned().unwrap();
+    if let Value::Object(o) = &mut want {
+        o.insert("line", line);
+    }
+    let canon = cmcp_json::canonical::pyjson_vec;
+    assert_eq!(canon(&want), canon(&lines[1]));
 }
 
 #[test]
@@ -247,4 +254,36 @@ fn many_lines_keep_order() {
         })
         .collect();
     assert_eq!(got, want);
+}
+
+/// Every result names its input line (blank lines count), and a claim path
+/// that never ends is read only up to the claim cap: a CLAIM_MALFORMED
+/// verdict, as `claim /dev/zero` gives, not an error after 1 GiB.
+#[test]
+fn results_name_their_line_and_endless_claims_stop_at_the_cap() {
+    let d = dir();
+    let (c, _) = session(1, 41).build();
+    let p = d.join("line-claim.json");
+    std::fs::write(&p, to_text(&c)).unwrap();
+    let input = format!(
+        "\n{{\"claim\":\"{}\"}}\n\n{{\"claim\":\"/dev/zero\"}}\n",
+        p.display()
+    );
+    let (code, lines, _) = run(&input, &[]);
+    assert_eq!(code, 2);
+    let line_of = |v: &Value| {
+        v.get("line")
+            .and_then(Value::as_int)
+            .and_then(cmcp_json::Int::as_i64)
+    };
+    assert_eq!(
+        lines.iter().map(line_of).collect::<Vec<_>>(),
+        [Some(2), Some(4)]
+    );
+    assert_eq!(status(&lines[0]), "partially_verified");
+    assert_eq!(status(&lines[1]), "unverified");
+    assert_eq!(
+        lines[1].get("failure_reason").and_then(Value::as_str),
+        Some("CLAIM_MALFORMED")
+    );
 }

@@ -908,3 +908,27 @@ fn endless_platform_inputs_stop_at_their_caps() {
     assert!(code >= 1, "{out}");
     assert!(!out.contains("\"status\":\"verified\""), "{out}");
 }
+
+/// A result that cannot be written (a full disk) is not reported as the
+/// verdict's exit status: exit 3 with a message, never 0 with no output.
+#[test]
+fn an_unwritable_result_is_an_error() {
+    if !Path::new("/dev/full").exists() {
+        eprintln!("skipped: /dev/full absent");
+        return;
+    }
+    let (c, _) = session().build();
+    let cp = write("full-claim.json", to_text(&c).as_bytes());
+    let out = Command::new(env!("CARGO_BIN_EXE_cmcp-verify"))
+        .args([
+            "claim",
+            cp.to_str().unwrap(),
+            "--now",
+            "2026-12-01T00:00:00Z",
+        ])
+        .stdout(std::fs::File::create("/dev/full").unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot write the result"));
+}
