@@ -18,6 +18,6 @@ pub use model::{
 };
 pub use schema::{Seg, Violation, ViolationKind};
 pub use verify::{
-    ClaimCheck, ClaimParseError, MAX_EVIDENCE_BYTES, REQUIRED_FIELDS, parse_claim, signing_bytes,
-    verify_claim, verify_claim_bytes,
+    ClaimCheck, ClaimParseError, MAX_EVIDENCE_BYTES, REQUIRED_FIELDS, parse_claim, required_fields,
+    signing_bytes, verify_claim, verify_claim_bytes,
 };

@@ -25,6 +25,27 @@ pub const REQUIRED_FIELDS: &[&str] = &[
     "launch_measurement",
 ];
 
+/// The fields a claim needs `verified` under these options: every one of
+/// [`REQUIRED_FIELDS`], plus `measurement_binding` when the relying party
+/// pinned a gateway measurement (a pin that is not established must not
+/// leave the claim `verified`).
+///
+/// ```
+/// use cmcp_claim::required_fields;
+/// use cmcp_policy::{Timestamp, VerifyOptions};
+/// let mut o = VerifyOptions::at(Timestamp::parse_rfc3339("2026-12-01T00:00:00Z").unwrap());
+/// assert!(!required_fields(&o).contains(&"measurement_binding"));
+/// o.gateway_measurement = Some([0x5a; 32]);
+/// assert!(required_fields(&o).contains(&"measurement_binding"));
+/// ```
+pub fn required_fields(opts: &VerifyOptions) -> Vec<&'static str> {
+    let mut r = REQUIRED_FIELDS.to_vec();
+    if opts.gateway_measurement.is_some() {
+        r.push("measurement_binding");
+    }
+    r
+}
+
 /// Cap on one decoded evidence blob.
 pub const MAX_EVIDENCE_BYTES: usize = 1024 * 1024;
 

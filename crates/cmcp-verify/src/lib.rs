@@ -270,7 +270,7 @@ impl Verifier {
         if let (Some(m), Some(c)) = (&opts.agent_manifest, &check.claim) {
             bind_agent_manifest(m, c, opts, &mut ledger);
         }
-        let mut required: Vec<&str> = cmcp_claim::REQUIRED_FIELDS.to_vec();
+        let mut required: Vec<&str> = cmcp_claim::required_fields(opts);
         if opts.agent_manifest.is_some() {
             required.push("agent_manifest.binding");
         }
@@ -341,7 +341,7 @@ impl Verifier {
         const CLAIM: &str = "audit_bundle.claim";
         match &check {
             None => ledger.not_established(CLAIM, "no claim given: nothing vouches for the bundle's signer"),
-            Some(c) => match decide(&c.ledger, cmcp_claim::REQUIRED_FIELDS) {
+            Some(c) => match decide(&c.ledger, &cmcp_claim::required_fields(opts)) {
                 (Status::Verified, _) => ledger.verified(CLAIM, "the claim that signed the bundle is verified"),
                 (Status::PartiallyVerified, _) => ledger.not_established(
                     CLAIM,

@@ -1100,6 +1100,27 @@ fn claims(o: &mut Out) {
         .st(PV, None)
         .l("hardware_attestation", "not_established"),
     );
+    // A pinned gateway measurement the nonce does not commit (it commits the
+    // root) leaves the otherwise verified claim partially verified: the pin
+    // is required, not ignored.
+    o.add(
+        hw(
+            "CV-SNP-0097",
+            "the verified claim with a gateway measurement pinned that its nonce does not commit: partially verified",
+            &good,
+        )
+        .opt("launch_measurements", strs(&[m.as_str()]))
+        .opt("gateway_measurement", s(&"5a".repeat(32)))
+        .st(PV, None)
+        .l("audit_chain_binding", VE)
+        .l("hardware_attestation", VE)
+        .l("measurement_binding", "not_established")
+        .div(
+            "Q3",
+            "unverified / MEASUREMENT_NOT_BOUND",
+            "the root is hardware-committed, so nothing failed; the pinned measurement is required and not established",
+        ),
+    );
     let env = conf("azure_envelope_claim.json");
     o.add(hw("CV-AZURE-0030", "azure-cvm-sev-snp claim with a synthetic envelope whose quote binds the claim nonce: verified", &claim("azure-cvm-sev-snp", &m, &nonce, &[("raw_evidence", &env)]))
         .opt("launch_measurements", strs(&[m.as_str()]))
