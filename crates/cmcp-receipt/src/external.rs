@@ -39,7 +39,9 @@ pub enum ReceiptError {
     )]
     Shape,
     /// The entry has no call id to bind to (absent, not a string, or blank).
-    #[error("the audit entry has no call_id (absent or blank), so the receipt cannot be bound to a call")]
+    #[error(
+        "the audit entry has no call_id (absent or blank), so the receipt cannot be bound to a call"
+    )]
     EntryHasNoCallId,
     /// Bound to another call.
     #[error("external_execution_evidence linked_call_id does not match the entry call_id")]
