@@ -209,6 +209,7 @@ pub fn receipt_result(
         .unwrap_or_default()
         .to_owned();
     let policy = crate::vector::embodied_policy(v, opts.now)?;
+    let expect = crate::vector::action_expectations(v)?;
     let mut values: Vec<(&str, Value)> = Vec::new();
     for (name, required) in receipt_inputs(&kind)? {
         match files.iter().find(|(n, _)| n == name) {
@@ -248,6 +249,7 @@ pub fn receipt_result(
         _ => verify_receipt(
             ReceiptInput::Action {
                 document: need("receipt")?,
+                expect: &expect,
             },
             opts,
         ),

@@ -362,6 +362,38 @@ pub fn embodied_policy(
     Ok(p)
 }
 
+/// The action-receipt expectations of a `receipt` vector (`call_id`,
+/// `session_id`, `expected_previous_receipt_hash`, `require_receipt`,
+/// `max_receipt_age`), built as the CLI builds them.
+pub fn action_expectations(
+    v: &Vector,
+) -> Result<cmcp_verify::receipts::ActionExpectations, String> {
+    use cmcp_verify::receipts::{ActionExpectations, PreviousReceipt};
+    let mut e = ActionExpectations {
+        call_id: v.opt("call_id").and_then(Value::as_str).map(str::to_owned),
+        session_id: v
+            .opt("session_id")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        require_receipt: v.opt("require_receipt") == Some(&Value::Bool(true)),
+        ..ActionExpectations::default()
+    };
+    if let Some(m) = v.opt("max_receipt_age") {
+        e.max_receipt_age_seconds = m
+            .as_int()
+            .and_then(|i| i.as_i64())
+            .ok_or("--max-receipt-age must be an integer")?;
+    }
+    if let Some(p) = v
+        .opt("expected_previous_receipt_hash")
+        .and_then(Value::as_str)
+    {
+        e.previous_receipt = PreviousReceipt::parse_pin(p)
+            .map_err(|err| format!("--expected-previous-receipt-hash: {err}"))?;
+    }
+    Ok(e)
+}
+
 /// The CLI option arguments for a vector (after the command and its positional input).
 pub fn cli_option_args(root: &Path, v: &Vector) -> Vec<String> {
     let mut a: Vec<String> = Vec::new();
@@ -410,6 +442,18 @@ pub fn cli_option_args(root: &Path, v: &Vector) -> Vec<String> {
     }
     if let Some(m) = v.opt("max_receipt_age") {
         flag("max-receipt-age", crate::jsonx::compact(m));
+    }
+    for (k, f) in [
+        ("call_id", "call-id"),
+        ("session_id", "session-id"),
+        (
+            "expected_previous_receipt_hash",
+            "expected-previous-receipt-hash",
+        ),
+    ] {
+        if let Some(x) = v.opt(k).and_then(Value::as_str) {
+            flag(f, x.to_owned());
+        }
     }
     match v.opt("trust_store").and_then(Value::as_str) {
         Some("builtin") => flag("trust-store", "builtin".into()),

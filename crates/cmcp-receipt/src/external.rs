@@ -32,13 +32,16 @@ pub enum ReceiptError {
     /// Not a JSON object.
     #[error("external_execution_evidence is not an object")]
     NotObject,
-    /// Members other than exactly the six, or a non-string member.
+    /// Members other than exactly the six, a non-string member, or a blank
+    /// (empty or whitespace-only) `linked_call_id`, which names no call.
     #[error(
-        "external_execution_evidence must have exactly the members issuer, issuer_key_id, signature, evidence_hash, evidence_type, linked_call_id, all strings"
+        "external_execution_evidence must have exactly the members issuer, issuer_key_id, signature, evidence_hash, evidence_type, linked_call_id, all strings, and linked_call_id must not be blank"
     )]
     Shape,
-    /// The entry has no call id to bind to.
-    #[error("the audit entry has no call_id, so the receipt cannot be bound to a call")]
+    /// The entry has no call id to bind to (absent, not a string, or blank).
+    #[error(
+        "the audit entry has no call_id (absent or blank), so the receipt cannot be bound to a call"
+    )]
     EntryHasNoCallId,
     /// Bound to another call.
     #[error("external_execution_evidence linked_call_id does not match the entry call_id")]
@@ -120,11 +123,15 @@ pub fn verify(
         && MEMBERS
             .iter()
             .all(|m| o.get(m).is_some_and(|v| v.as_str().is_some()));
-    if !exact {
+    let s = |m: &str| o.get(m).and_then(Value::as_str).unwrap_or("");
+    // An empty id binds to nothing: "" == "" must not pass as a binding.
+    let blank = |id: &str| id.trim().is_empty();
+    if !exact || blank(s("linked_call_id")) {
         return Err(ReceiptError::Shape);
     }
-    let s = |m: &str| o.get(m).and_then(Value::as_str).unwrap_or("");
-    let call_id = entry_call_id.ok_or(ReceiptError::EntryHasNoCallId)?;
+    let call_id = entry_call_id
+        .filter(|c| !blank(c))
+        .ok_or(ReceiptError::EntryHasNoCallId)?;
     if s("linked_call_id") != call_id {
         return Err(ReceiptError::LinkedCallIdMismatch);
     }

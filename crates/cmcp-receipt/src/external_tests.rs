@@ -182,3 +182,37 @@ fn non_canonical_signatures_fail() {
         "external_execution_evidence linked_call_id does not match the entry call_id"
     );
 }
+
+#[test]
+fn blank_call_ids_bind_to_nothing() {
+    let k = key(7);
+    let ks = keys(&k);
+    // Signed receipts whose linked_call_id is empty or whitespace-only are
+    // malformed, whatever the entry says.
+    for blank in ["", " ", "\t\n"] {
+        let ev = signed(&k, blank);
+        assert_eq!(verify(&ev, Some(blank), &ks), Err(ReceiptError::Shape));
+        assert_eq!(verify(&ev, Some("call-1"), &ks), Err(ReceiptError::Shape));
+        assert_eq!(verify(&ev, None, &ks), Err(ReceiptError::Shape));
+    }
+    // A good receipt under an entry whose call_id is blank cannot be bound.
+    let ev = signed(&k, "call-1");
+    for blank in ["", "  "] {
+        assert_eq!(
+            verify(&ev, Some(blank), &ks),
+            Err(ReceiptError::EntryHasNoCallId)
+        );
+    }
+    assert_eq!(ReceiptError::Shape.code(), "shape");
+    assert_eq!(
+        ReceiptError::EntryHasNoCallId.code(),
+        "entry_call_id_missing"
+    );
+    // An id with surrounding spaces still names a call: compared exactly.
+    let padded = signed(&k, " call-1 ");
+    assert_eq!(verify(&padded, Some(" call-1 "), &ks), Ok(()));
+    assert_eq!(
+        verify(&padded, Some("call-1"), &ks),
+        Err(ReceiptError::LinkedCallIdMismatch)
+    );
+}

@@ -21,9 +21,10 @@
 //!    a pinned key that is not a strict Ed25519 JWK → `issuer_key_invalid`;
 //! 5. signature (`signature_or_key_mismatch`); an unauthenticated receipt
 //!    stops here;
-//! 6. call, session, action binding (`call_id_mismatch`, `session_id_mismatch`,
-//!    `action_ref_mismatch` — against the declared `action_ref`, only when that
-//!    one recomputed);
+//! 6. call, session, action binding (`call_id_mismatch`, `session_id_mismatch`
+//!    — each when the context names the expected one, else listed in
+//!    [`Outcome::not_checked`]; `action_ref_mismatch` — against the declared
+//!    `action_ref`, only when that one recomputed);
 //! 7. chain (`receipt_chain_gap`), when the context names the expected predecessor;
 //! 8. freshness at `verification_time`: `receipt_from_future` (dated after
 //!    it by more than `max_clock_skew_seconds`, default 0), `receipt_stale`
@@ -42,6 +43,11 @@
 //! and none required → `receipt_absent`; else `receipt_valid_accepted` /
 //! `receipt_valid_rejected` by `decision`. `controller_outcome` is the
 //! evidence `terminal_state` for a valid receipt, else `unknown`.
+//!
+//! The context is the relying party's: [`verify_document`] takes it as an
+//! argument and never reads a document's own `context` (only the receipt is
+//! signed); [`run_vector`] reads it from a conformance vector, where it is
+//! the test's input.
 //!
 //! ```no_run
 //! let text = std::fs::read("01-valid-controller-accepted.json").unwrap();
@@ -227,13 +233,20 @@ impl Warning {
     }
 }
 
-/// The verification context (the vector's `context`).
+/// What a receipt is checked against: the relying party's inputs.
+///
+/// A conformance vector carries one as its `context` member
+/// ([`context_from_value`]); a relying party builds its own and never takes
+/// one from the document it is checking ([`verify_document`]), since nothing
+/// in a document but the receipt is signed.
 #[derive(Clone, Debug)]
 pub struct Context {
-    /// The call the action belongs to.
-    pub call_id: String,
-    /// The session.
-    pub session_id: String,
+    /// The call the action belongs to; `None`: the receipt's call binding
+    /// is not checked and [`Outcome::not_checked`] names `call_id`.
+    pub call_id: Option<String>,
+    /// The session; `None`: not checked, and [`Outcome::not_checked`] names
+    /// `session_id`.
+    pub session_id: Option<String>,
     /// Fail when no receipt is supplied.
     pub require_receipt: bool,
     /// The verification time.
@@ -273,6 +286,10 @@ pub struct Outcome {
     pub failures: Vec<Failure>,
     /// Non-fatal findings.
     pub warnings: Vec<Warning>,
+    /// Bindings the context gave nothing to check against (`call_id`,
+    /// `session_id`), in that order: a valid status then does not establish
+    /// what the receipt is bound to.
+    pub not_checked: Vec<&'static str>,
 }
 
 /// The outcome in a vector's own vocabulary.
@@ -333,12 +350,20 @@ pub fn verify(input: &Input<'_>) -> Outcome {
     let ctx = input.context;
     let mut failures = Vec::new();
     let mut warnings = Vec::new();
+    let not_checked: Vec<&'static str> = [
+        ("call_id", ctx.call_id.is_none()),
+        ("session_id", ctx.session_id.is_none()),
+    ]
+    .into_iter()
+    .filter_map(|(name, absent)| absent.then_some(name))
+    .collect();
     let unknown = || "unknown".to_owned();
     let invalid = |failures: Vec<Failure>, warnings: Vec<Warning>| Outcome {
         status: Status::Invalid,
         controller_outcome: "unknown".to_owned(),
         failures,
         warnings,
+        not_checked: not_checked.clone(),
     };
 
     let declared = str_at(input.action, "action_ref");
@@ -361,6 +386,7 @@ pub fn verify(input: &Input<'_>) -> Outcome {
             controller_outcome: unknown(),
             failures,
             warnings,
+            not_checked,
         };
     };
     if !action_ok {
@@ -397,6 +423,7 @@ pub fn verify(input: &Input<'_>) -> Outcome {
             controller_outcome: unknown(),
             failures,
             warnings,
+            not_checked,
         };
     };
     let Ok(key) = jwk_key(jwk) else {
@@ -415,10 +442,14 @@ pub fn verify(input: &Input<'_>) -> Outcome {
     }
 
     // Binding.
-    if !ct_eq(s("linked_call_id").as_bytes(), ctx.call_id.as_bytes()) {
+    if let Some(call_id) = &ctx.call_id
+        && !ct_eq(s("linked_call_id").as_bytes(), call_id.as_bytes())
+    {
         failures.push(Failure::CallIdMismatch);
     }
-    if !ct_eq(s("session_id").as_bytes(), ctx.session_id.as_bytes()) {
+    if let Some(session_id) = &ctx.session_id
+        && !ct_eq(s("session_id").as_bytes(), session_id.as_bytes())
+    {
         failures.push(Failure::SessionIdMismatch);
     }
     if action_ok
@@ -490,6 +521,7 @@ pub fn verify(input: &Input<'_>) -> Outcome {
         controller_outcome: terminal.unwrap_or_else(unknown),
         failures,
         warnings,
+        not_checked,
     }
 }
 
@@ -559,8 +591,8 @@ pub fn context_from_value(c: &Value) -> Result<Context, VectorError> {
         Some(_) => return Err(VectorError::Member("expected_previous_receipt_hash")),
     };
     Ok(Context {
-        call_id: sm("call_id")?,
-        session_id: sm("session_id")?,
+        call_id: Some(sm("call_id")?),
+        session_id: Some(sm("session_id")?),
         require_receipt,
         now,
         max_receipt_age_seconds: int_member(c, "max_receipt_age_seconds", 300)?,
@@ -569,25 +601,56 @@ pub fn context_from_value(c: &Value) -> Result<Context, VectorError> {
     })
 }
 
-/// Runs one conformance vector (a parsed vector file) and returns the outcome
-/// in the vector's own vocabulary, to compare with its `expected` member.
-pub fn run_vector(v: &Value) -> Result<VectorOutcome, VectorError> {
-    if str_at(v, "profile") != Some(PROFILE) {
+/// Checks the receipt of an action-receipt document (`profile`, `action`,
+/// `trusted_issuer_keys`, `evidence`, `receipt`) against `context`. The
+/// document's own `context` member is never read: it is not signed, so the
+/// verification time, freshness window, receipt requirement, expected
+/// predecessor and expected call and session are the caller's.
+///
+/// ```no_run
+/// use cmcp_receipt::trace_action::{verify_document, Context, Status};
+/// let text = std::fs::read("01-valid-controller-accepted.json").unwrap();
+/// let doc = cmcp_json::parse(&text).unwrap();
+/// let context = Context {
+///     call_id: Some("01986d7c-6b2f-7c68-9ff8-3e2f9d0db337".into()),
+///     session_id: Some("trace-session-2026-07-06T15:22:11Z".into()),
+///     require_receipt: true,
+///     now: cmcp_policy::Timestamp::parse_rfc3339("2026-07-06T15:24:00Z").unwrap(),
+///     max_receipt_age_seconds: 300,
+///     max_clock_skew_seconds: 300,
+///     expected_previous_receipt_hash: None,
+/// };
+/// let out = verify_document(&doc, &context).unwrap();
+/// assert_eq!(out.status, Status::ValidAccepted);
+/// ```
+pub fn verify_document(document: &Value, context: &Context) -> Result<Outcome, VectorError> {
+    if str_at(document, "profile") != Some(PROFILE) {
         return Err(VectorError::Profile);
     }
-    let context = context_from_value(member(v, "context")?)?;
-    let action = member(v, "action")?;
-    let trusted_issuer_keys = match v.get("trusted_issuer_keys") {
+    let action = member(document, "action")?;
+    let trusted_issuer_keys = match document.get("trusted_issuer_keys") {
         None | Some(Value::Null) => None,
         Some(Value::Object(o)) => Some(o),
         Some(_) => return Err(VectorError::Member("trusted_issuer_keys")),
     };
     let input = Input {
-        context: &context,
+        context,
         action,
         trusted_issuer_keys,
-        evidence: v.get("evidence"),
-        receipt: v.get("receipt"),
+        evidence: document.get("evidence"),
+        receipt: document.get("receipt"),
     };
-    Ok(VectorOutcome::from(&verify(&input)))
+    Ok(verify(&input))
+}
+
+/// Runs one conformance vector (a parsed vector file) and returns the outcome
+/// in the vector's own vocabulary, to compare with its `expected` member.
+/// The vector's `context` is the test's relying-party input here; a
+/// verifier of real documents uses [`verify_document`] with its own.
+pub fn run_vector(v: &Value) -> Result<VectorOutcome, VectorError> {
+    if str_at(v, "profile") != Some(PROFILE) {
+        return Err(VectorError::Profile);
+    }
+    let context = context_from_value(member(v, "context")?)?;
+    Ok(VectorOutcome::from(&verify_document(v, &context)?))
 }

@@ -70,15 +70,30 @@ pub enum Command {
         /// Pinned controller key for embodied receipts: KEYID=HEX (repeatable).
         #[arg(long)]
         controller_key: Vec<String>,
-        /// Embodied: fail when no authenticated controller receipt is present.
+        /// Embodied: fail when no authenticated controller receipt is present;
+        /// action: report a missing receipt as `receipt_missing`.
         #[arg(long)]
         require_receipt: bool,
         /// Embodied: refuse same-party (gateway self-report) receipts.
         #[arg(long)]
         refuse_self_report: bool,
-        /// Embodied: maximum controller receipt age in seconds.
+        /// Embodied and action: maximum receipt age in seconds before --now.
         #[arg(long, default_value_t = 300)]
         max_receipt_age: i64,
+        /// Action: the call the receipt must be bound to (without it the
+        /// binding is not established). The document's own `context` is
+        /// never read: time, window, predecessor and ids are these flags.
+        #[arg(long)]
+        call_id: Option<String>,
+        /// Action: the session the receipt must come from (without it the
+        /// binding is not established).
+        #[arg(long)]
+        session_id: Option<String>,
+        /// Action: the predecessor the receipt must name (`sha256:HEX`,
+        /// `sha384:HEX` or bare hex), or `none` for the first receipt of a
+        /// chain; absent: the chain is not checked.
+        #[arg(long)]
+        expected_previous_receipt_hash: Option<String>,
         #[command(flatten)]
         common: CommonArgs,
     },
@@ -127,6 +142,37 @@ pub fn key_pair(flag: &str, kv: &str) -> Result<(String, [u8; 32]), String> {
         .and_then(|b| <[u8; 32]>::try_from(b).ok())
         .ok_or_else(|| format!("{flag} key must be 32 bytes of hex"))?;
     Ok((id.to_owned(), key))
+}
+
+/// The relying party's expectations for `receipt --kind action`. A blank
+/// `--call-id` or `--session-id` names nothing to bind to and is a usage
+/// error, as is a `--expected-previous-receipt-hash` that is not a digest
+/// or `none`.
+pub fn action_expectations(
+    call_id: Option<String>,
+    session_id: Option<String>,
+    previous: Option<&str>,
+    require_receipt: bool,
+    max_receipt_age: i64,
+) -> Result<cmcp_verify::receipts::ActionExpectations, String> {
+    use cmcp_verify::receipts::{ActionExpectations, PreviousReceipt};
+    for (flag, v) in [("--call-id", &call_id), ("--session-id", &session_id)] {
+        if v.as_deref().is_some_and(|s| s.trim().is_empty()) {
+            return Err(format!("{flag} must not be empty"));
+        }
+    }
+    let previous_receipt = match previous {
+        None => PreviousReceipt::NotChecked,
+        Some(p) => PreviousReceipt::parse_pin(p)
+            .map_err(|e| format!("--expected-previous-receipt-hash: {e} (or none)"))?,
+    };
+    Ok(ActionExpectations {
+        call_id,
+        session_id,
+        require_receipt,
+        max_receipt_age_seconds: max_receipt_age,
+        previous_receipt,
+    })
 }
 
 /// Adds one pinned `KEYID=HEX` key. The same KEYID given twice is a usage

@@ -148,10 +148,20 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             require_receipt,
             refuse_self_report,
             max_receipt_age,
+            call_id,
+            session_id,
+            expected_previous_receipt_hash,
             common,
         } => {
             use cmcp_verify::receipts::{ReceiptInput, malformed_input, verify_receipt};
             let opts = common.options(read_input)?;
+            let expect = args::action_expectations(
+                call_id,
+                session_id,
+                expected_previous_receipt_hash.as_deref(),
+                require_receipt,
+                max_receipt_age,
+            )?;
             let mut policy = cmcp_verify::receipt::embodied::EmbodiedPolicy::new(opts.now);
             policy.require_receipt = require_receipt;
             policy.refuse_self_report = refuse_self_report;
@@ -235,6 +245,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 args::ReceiptKind::Action => verify_receipt(
                     ReceiptInput::Action {
                         document: get("receipt")?,
+                        expect: &expect,
                     },
                     &opts,
                 ),

@@ -17,9 +17,13 @@ use std::path::PathBuf;
 use std::process::Command;
 
 fn run(args: &[&str]) -> (i32, Value) {
+    run_at("2026-12-01T00:00:00Z", args)
+}
+
+fn run_at(now: &str, args: &[&str]) -> (i32, Value) {
     let out = Command::new(env!("CARGO_BIN_EXE_cmcp-verify"))
         .args(args)
-        .args(["--format", "json", "--now", "2026-12-01T00:00:00Z"])
+        .args(["--format", "json", "--now", now])
         .output()
         .unwrap();
     let v = cmcp_json::parse(String::from_utf8(out.stdout).unwrap().trim_end().as_bytes())
@@ -27,55 +31,204 @@ fn run(args: &[&str]) -> (i32, Value) {
     (out.status.code().unwrap(), v)
 }
 
+fn detail(v: &Value, k: &str) -> Option<String> {
+    v.get("details")?.get(k)?.as_str().map(str::to_owned)
+}
+
+const ACTION_DIR: &str = "../../../shared/fixtures/trace-spec/action-receipts";
+/// The fixtures' call and session, and the time their contexts name.
+const FX_CALL: &str = "01986d7c-6b2f-7c68-9ff8-3e2f9d0db337";
+const FX_SESSION: &str = "trace-session-2026-07-06T15:22:11Z";
+const FX_NOW: &str = "2026-07-06T15:24:00Z";
+
+/// `--evidence-key` for the issuer key a fixture document names.
+fn fixture_key(doc: &Value) -> String {
+    let keys = doc.get("trusted_issuer_keys").unwrap().as_object().unwrap();
+    let (_, jwk) = keys.iter().next().unwrap();
+    let raw = cmcp_claim::binding::decode_x(jwk.get("x").unwrap().as_str().unwrap()).unwrap();
+    format!(
+        "{}={}",
+        cmcp_receipt::external::key_id(&raw),
+        hex_encode(&raw)
+    )
+}
+
 #[test]
 fn action_receipt_verified_only_with_its_issuer_key_pinned() {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(
-        "../../../shared/fixtures/trace-spec/action-receipts/01-valid-controller-accepted.json",
-    );
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join(ACTION_DIR)
+        .join("01-valid-controller-accepted.json");
     if !p.is_file() {
         eprintln!("skipped: fixture folder absent ({})", p.display());
         return;
     }
     let doc = cmcp_json::parse(&std::fs::read(&p).unwrap()).unwrap();
-    let keys = doc.get("trusted_issuer_keys").unwrap().as_object().unwrap();
-    let (_, jwk) = keys.iter().next().unwrap();
-    let raw = cmcp_claim::binding::decode_x(jwk.get("x").unwrap().as_str().unwrap()).unwrap();
-    let flag = format!(
-        "{}={}",
-        cmcp_receipt::external::key_id(&raw),
-        hex_encode(&raw)
+    let flag = fixture_key(&doc);
+    let file = p.to_str().unwrap();
+    let bound = |key: &str| {
+        [
+            "receipt",
+            "--kind",
+            "action",
+            "--receipt",
+            file,
+            "--evidence-key",
+            key,
+            "--call-id",
+            FX_CALL,
+            "--session-id",
+            FX_SESSION,
+        ]
+        .map(str::to_owned)
+    };
+    let args = bound(&flag);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (got, v) = run_at(FX_NOW, &args);
+    assert_eq!(got, 0, "{}", cmcp_testkit::to_text(&v));
+    assert_eq!(
+        detail(&v, "controller_outcome").as_deref(),
+        Some("accepted")
     );
-    let (got, _) = run(&[
-        "receipt",
-        "--kind",
-        "action",
-        "--receipt",
-        p.to_str().unwrap(),
-        "--evidence-key",
-        &flag,
-    ]);
-    assert_eq!(got, 0);
+    assert_eq!(detail(&v, "document_context").as_deref(), Some("ignored"));
     let other = format!(
         "{}={}",
         cmcp_receipt::external::key_id(&[7u8; 32]),
         hex_encode(&[7u8; 32])
     );
-    let (got, _) = run(&[
-        "receipt",
-        "--kind",
-        "action",
-        "--receipt",
-        p.to_str().unwrap(),
-        "--evidence-key",
-        &other,
-    ]);
+    let unpinned = bound(&other);
+    let unpinned: Vec<&str> = unpinned.iter().map(String::as_str).collect();
+    assert_eq!(run_at(FX_NOW, &unpinned).0, 1);
+    // Pinned, but no call or session to bind to: not established.
+    let (got, v) = run_at(FX_NOW, &args[..7]);
     assert_eq!(got, 1);
+    assert_eq!(
+        detail(&v, "not_checked").as_deref(),
+        Some("call_id,session_id")
+    );
+    // The time is --now, never the document's verification_time.
+    for (now, code) in [
+        ("2020-01-01T00:00:00Z", "receipt_from_future"),
+        ("2026-12-01T00:00:00Z", "receipt_stale"),
+    ] {
+        let (got, v) = run_at(now, &args);
+        assert_eq!(got, 2, "{now}");
+        assert_eq!(detail(&v, "receipt_error").as_deref(), Some(code), "{now}");
+    }
+    // Another call than the receipt's.
+    let mut misbound = args.clone();
+    misbound[8] = "another-call";
+    let (got, v) = run_at(FX_NOW, &misbound);
+    assert_eq!(got, 2);
+    assert_eq!(
+        detail(&v, "receipt_error").as_deref(),
+        Some("call_id_mismatch")
+    );
+    // Blank ids and a predecessor that is no digest are usage errors.
+    for (flag, value) in [
+        ("--call-id", " "),
+        ("--session-id", ""),
+        ("--expected-previous-receipt-hash", "sha256:c1"),
+    ] {
+        let mut a = args[..7].to_vec();
+        a.extend([flag, value]);
+        assert_eq!(run_at(FX_NOW, &a).0, 3, "{flag} {value:?}");
+    }
+}
+
+/// A fixture document with one `context` member replaced, written to `dir`.
+fn edited_context(src: &std::path::Path, dir: &std::path::Path, member: &str, x: &str) -> PathBuf {
+    let mut doc = cmcp_json::parse(&std::fs::read(src).unwrap()).unwrap();
+    if let Value::Object(o) = &mut doc {
+        let mut c = o.get("context").unwrap().as_object().unwrap().clone();
+        c.insert(member, Value::String(x.into()));
+        o.insert("context", Value::Object(c));
+    }
+    let out = dir.join(src.file_name().unwrap());
+    std::fs::write(&out, cmcp_testkit::to_text(&doc)).unwrap();
+    out
+}
+
+#[test]
+fn an_edited_document_context_does_not_change_the_verdict() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(ACTION_DIR);
+    if !dir.is_dir() {
+        eprintln!("skipped: fixture folder absent ({})", dir.display());
+        return;
+    }
+    let tmp = std::env::temp_dir().join(format!("cmcp-receipts-ctx-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).unwrap();
+    let stale = dir.join("06-stale-receipt.json");
+    let gap = dir.join("07-receipt-chain-gap.json");
+    let key = fixture_key(&cmcp_json::parse(&std::fs::read(&stale).unwrap()).unwrap());
+    let c1 = format!("sha256:{}", "c1".repeat(32));
+    let d2 = format!("sha256:{}", "d2".repeat(32));
+    // 06 was issued at 15:00:00, 07 names d2… as its predecessor: a context
+    // claiming a verification time of 15:00:30 or a predecessor of d2… made
+    // them verify.
+    for (src, member, value, code) in [
+        (
+            &stale,
+            "verification_time",
+            "2026-07-06T15:00:30Z",
+            "receipt_stale",
+        ),
+        (
+            &gap,
+            "expected_previous_receipt_hash",
+            d2.as_str(),
+            "receipt_chain_gap",
+        ),
+    ] {
+        let edited = edited_context(src, &tmp, member, value);
+        for p in [src.as_path(), edited.as_path()] {
+            let (got, v) = run_at(
+                FX_NOW,
+                &[
+                    "receipt",
+                    "--kind",
+                    "action",
+                    "--receipt",
+                    p.to_str().unwrap(),
+                    "--evidence-key",
+                    &key,
+                    "--call-id",
+                    FX_CALL,
+                    "--session-id",
+                    FX_SESSION,
+                    "--expected-previous-receipt-hash",
+                    &c1,
+                ],
+            );
+            assert_eq!(got, 2, "{}", p.display());
+            assert_eq!(detail(&v, "receipt_error").as_deref(), Some(code));
+        }
+    }
+    // The relying party's predecessor is the one compared: with d2… the
+    // chain-gap fixture verifies.
+    let (got, v) = run_at(
+        FX_NOW,
+        &[
+            "receipt",
+            "--kind",
+            "action",
+            "--receipt",
+            gap.to_str().unwrap(),
+            "--evidence-key",
+            &key,
+            "--call-id",
+            FX_CALL,
+            "--session-id",
+            FX_SESSION,
+            "--expected-previous-receipt-hash",
+            &d2,
+        ],
+    );
+    assert_eq!(got, 0, "{}", cmcp_testkit::to_text(&v));
 }
 
 #[test]
 fn action_receipts_from_the_peer_vectors() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/fixtures/trace-spec/action-receipts");
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(ACTION_DIR);
     if !dir.is_dir() {
         eprintln!("skipped: fixture folder absent ({})", dir.display());
         return;
@@ -87,16 +240,21 @@ fn action_receipts_from_the_peer_vectors() {
         ("04-signature-key-mismatch.json", 2, Some("RECEIPT_INVALID")),
         ("13-evidence-hash-mismatch.json", 2, Some("RECEIPT_INVALID")),
         ("14-receipt-issuer-key-unknown.json", 1, None),
-        ("15-receipt-from-future.json", 2, Some("RECEIPT_INVALID")),
+        // Two minutes ahead of --now: within the CLI's 300 s of future skew
+        // (the vector's own context allows none), so valid but unpinned.
+        ("15-receipt-from-future.json", 1, None),
     ] {
         let p = dir.join(file);
-        let (got, v) = run(&[
-            "receipt",
-            "--kind",
-            "action",
-            "--receipt",
-            p.to_str().unwrap(),
-        ]);
+        let (got, v) = run_at(
+            FX_NOW,
+            &[
+                "receipt",
+                "--kind",
+                "action",
+                "--receipt",
+                p.to_str().unwrap(),
+            ],
+        );
         assert_eq!(got, exit, "{file}: {}", cmcp_testkit::to_text(&v));
         assert_eq!(v.get("failure_reason").unwrap().as_str(), code, "{file}");
     }

@@ -1,7 +1,7 @@
 //! Receipt verification through the façade: one result type for every
 //! receipt kind, recorded in the shared ledger.
 
-use crate::{FailureCode, Ledger, VerificationResult, VerifyOptions};
+use crate::{Digest, FailureCode, Ledger, VerificationResult, VerifyOptions};
 use cmcp_json::Value;
 use cmcp_receipt::embodied::{EmbodiedPolicy, ReceiptState};
 
@@ -34,11 +34,108 @@ pub enum ReceiptInput<'a> {
         claim: &'a Value,
     },
     /// A TRACE action receipt document (`trace.action_receipt.conformance.v0`:
-    /// context, action, receipts and pinned issuer keys in one object).
+    /// action, evidence, receipt and the issuer keys it names in one
+    /// object). The document's own `context` is ignored: the verification
+    /// time is `VerifyOptions::now` (with `future_skew_seconds`), and
+    /// everything else the receipt is checked against is in `expect`.
     Action {
         /// The document.
         document: &'a Value,
+        /// The relying party's expectations.
+        expect: &'a ActionExpectations,
     },
+}
+
+/// The predecessor an action receipt must name (`previous_receipt_hash`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum PreviousReceipt {
+    /// The chain is not checked.
+    #[default]
+    NotChecked,
+    /// The receipt must be the first of its chain (no predecessor).
+    First,
+    /// The receipt's predecessor must be this digest.
+    Hash(Digest),
+}
+
+impl PreviousReceipt {
+    /// Parses a relying-party pin: `none` for [`PreviousReceipt::First`],
+    /// else a digest as [`Digest::parse_pin`] reads it.
+    ///
+    /// ```
+    /// use cmcp_verify::receipts::PreviousReceipt;
+    /// assert_eq!(PreviousReceipt::parse_pin("none"), Ok(PreviousReceipt::First));
+    /// let p = PreviousReceipt::parse_pin(&"C1".repeat(32)).unwrap();
+    /// let PreviousReceipt::Hash(d) = p else { panic!() };
+    /// assert_eq!(d.to_string(), format!("sha256:{}", "c1".repeat(32)));
+    /// assert!(PreviousReceipt::parse_pin("sha256:c1").is_err());
+    /// ```
+    pub fn parse_pin(s: &str) -> Result<PreviousReceipt, crate::policy::DigestError> {
+        if s == "none" {
+            return Ok(PreviousReceipt::First);
+        }
+        Digest::parse_pin(s).map(PreviousReceipt::Hash)
+    }
+}
+
+/// What the relying party checks a TRACE action receipt against, besides
+/// the verification time of `VerifyOptions`. Nothing here is ever read from
+/// the document being checked.
+///
+/// ```
+/// use cmcp_verify::receipts::{ActionExpectations, PreviousReceipt};
+/// let e = ActionExpectations::default();
+/// assert_eq!(e.max_receipt_age_seconds, 300);
+/// assert_eq!(e.previous_receipt, PreviousReceipt::NotChecked);
+/// assert!(e.call_id.is_none() && e.session_id.is_none() && !e.require_receipt);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ActionExpectations {
+    /// The call the receipt must be bound to; `None` (or blank): the call
+    /// binding is not established and the result is at best partial.
+    pub call_id: Option<String>,
+    /// The session the receipt must come from; `None` (or blank): not
+    /// established, as for `call_id`.
+    pub session_id: Option<String>,
+    /// Report a missing receipt as `receipt_missing`.
+    pub require_receipt: bool,
+    /// Oldest acceptable receipt, seconds before `VerifyOptions::now`.
+    pub max_receipt_age_seconds: i64,
+    /// The predecessor the receipt must name.
+    pub previous_receipt: PreviousReceipt,
+}
+
+impl Default for ActionExpectations {
+    fn default() -> Self {
+        ActionExpectations {
+            call_id: None,
+            session_id: None,
+            require_receipt: false,
+            max_receipt_age_seconds: 300,
+            previous_receipt: PreviousReceipt::NotChecked,
+        }
+    }
+}
+
+impl ActionExpectations {
+    /// The verifier's context: these expectations at `opts.now`, with
+    /// `opts.future_skew_seconds` of tolerance for receipts dated after it.
+    fn context(&self, opts: &VerifyOptions) -> cmcp_receipt::trace_action::Context {
+        let id = |v: &Option<String>| v.clone().filter(|s| !s.trim().is_empty());
+        cmcp_receipt::trace_action::Context {
+            call_id: id(&self.call_id),
+            session_id: id(&self.session_id),
+            require_receipt: self.require_receipt,
+            now: opts.now,
+            max_receipt_age_seconds: self.max_receipt_age_seconds,
+            max_clock_skew_seconds: i64::try_from(opts.future_skew_seconds).unwrap_or(i64::MAX),
+            expected_previous_receipt_hash: match &self.previous_receipt {
+                PreviousReceipt::NotChecked => None,
+                PreviousReceipt::First => Some(None),
+                PreviousReceipt::Hash(d) => Some(Some(d.to_string())),
+            },
+        }
+    }
 }
 
 const F: &str = "receipt";
@@ -260,43 +357,76 @@ pub fn verify_receipt(input: ReceiptInput<'_>, opts: &VerifyOptions) -> Verifica
                 }
             }
         }
-        ReceiptInput::Action { document } => {
-            match cmcp_receipt::trace_action::run_vector(document) {
-                Err(e) => l.failed(F, FailureCode::ReceiptInvalid, e.to_string()),
-                Ok(o) => {
-                    l.detail("receipt_status", o.status.clone());
-                    l.detail("controller_outcome", o.controller_outcome.clone());
-                    if !o.warnings.is_empty() {
-                        l.detail("warnings", o.warnings.join(","));
-                    }
-                    if o.status.starts_with("receipt_valid") {
-                        // The document names its own trusted issuer keys: the
-                        // receipt is established only when the relying party
-                        // pinned every one of them (--evidence-key).
-                        if document_keys_pinned(document, opts) {
-                            l.verified(
-                                F,
-                                format!("action receipt valid: {}", o.controller_outcome),
-                            );
-                        } else {
-                            l.not_established(
-                                F,
-                                "the receipt verifies under keys the document itself supplies; pin the issuer key (--evidence-key) to establish it",
-                            );
-                        }
-                    } else if o.status == "receipt_unverified" {
-                        l.not_established(F, "action receipt issuer key is not pinned");
-                    } else {
-                        l.detail("receipt_error", o.failures.join(","));
-                        l.failed(
-                            F,
-                            FailureCode::ReceiptInvalid,
-                            format!("{}: {}", o.status, o.failures.join(", ")),
-                        );
-                    }
-                }
-            }
-        }
+        ReceiptInput::Action { document, expect } => check_action(document, expect, opts, &mut l),
     }
     result(l)
+}
+
+/// The TRACE action receipt of `document`, checked against the relying
+/// party's expectations and time; the document's `context` is not read.
+fn check_action(
+    document: &Value,
+    expect: &ActionExpectations,
+    opts: &VerifyOptions,
+    l: &mut Ledger,
+) {
+    use cmcp_receipt::trace_action::{Status, verify_document};
+    if document.get("context").is_some() {
+        // Unsigned: its time, window, predecessor and ids are not inputs.
+        l.detail("document_context", "ignored");
+    }
+    let o = match verify_document(document, &expect.context(opts)) {
+        Ok(o) => o,
+        Err(e) => {
+            l.failed(F, FailureCode::ReceiptInvalid, e.to_string());
+            return;
+        }
+    };
+    l.detail("receipt_status", o.status.as_str());
+    l.detail("controller_outcome", o.controller_outcome.clone());
+    if !o.warnings.is_empty() {
+        let w: Vec<&str> = o.warnings.iter().map(|w| w.code()).collect();
+        l.detail("warnings", w.join(","));
+    }
+    if let Some(p) = document
+        .get("receipt")
+        .and_then(|r| r.get("previous_receipt_hash"))
+        .and_then(Value::as_str)
+    {
+        l.detail("previous_receipt_hash", p);
+    }
+    match o.status {
+        Status::ValidAccepted | Status::ValidRejected => {
+            if !document_keys_pinned(document, opts) {
+                // The document names its own trusted issuer keys: the
+                // receipt is established only when the relying party
+                // pinned every one of them (--evidence-key).
+                l.not_established(
+                    F,
+                    "the receipt verifies under keys the document itself supplies; pin the issuer key (--evidence-key) to establish it",
+                );
+            } else if !o.not_checked.is_empty() {
+                l.detail("not_checked", o.not_checked.join(","));
+                l.not_established(
+                    F,
+                    format!(
+                        "the receipt is authentic and fresh, but nothing was given to bind it to ({}: --call-id, --session-id)",
+                        o.not_checked.join(", ")
+                    ),
+                );
+            } else {
+                l.verified(F, format!("action receipt valid: {}", o.controller_outcome));
+            }
+        }
+        Status::Unverified => l.not_established(F, "action receipt issuer key is not pinned"),
+        Status::Invalid | Status::MissingRequired | Status::Absent => {
+            let codes: Vec<&str> = o.failures.iter().map(|f| f.code()).collect();
+            l.detail("receipt_error", codes.join(","));
+            l.failed(
+                F,
+                FailureCode::ReceiptInvalid,
+                format!("{}: {}", o.status, codes.join(", ")),
+            );
+        }
+    }
 }

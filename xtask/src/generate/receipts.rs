@@ -1,11 +1,11 @@
-//! `CV-RCPT` (the `receipt` command: execution-evidence receipts, embodied
-//! actions, kill-switch refusals) and `CV-MANIFEST` (claims bound to a
+//! `CV-RCPT` (the `receipt` command: execution-evidence receipts, TRACE
+//! action receipts, embodied actions, kill-switch refusals) and `CV-MANIFEST` (claims bound to a
 //! signed Agent Manifest), built from fixed Ed25519 seeds.
 
 use super::{NOW, Out, Vb};
 use crate::jsonx::{get_str, obj, s, set};
 use cmcp_testkit::{Call, Session, cose_manifest, sign_claim};
-use cmcp_verify::json::canonical::{cjcs, pyjson_object_except};
+use cmcp_verify::json::canonical::{cjcs, jcs, pyjson_object_except};
 use cmcp_verify::json::encoding::{b64u_decode, b64u_encode, hex_encode};
 use cmcp_verify::json::{Object, Value};
 use cmcp_verify::receipt::embodied::{action_ref, hash_payload};
@@ -447,6 +447,285 @@ fn execution(out: &mut Out) {
         .file("entry.json", b"{\"call_id\": ".to_vec()),
         "entry_malformed",
     ));
+    // An empty id binds to nothing: "" == "" is no binding.
+    let empty_ids = edit(
+        &entry_with(ext_signed(&key(ISSUER), &[("linked_call_id", s(""))])),
+        "call_id",
+        Some(s("")),
+    );
+    out.add(ext_fail(
+        ext(
+            25,
+            "entry call_id and receipt linked_call_id both empty: a signed receipt bound to no call is malformed",
+            &["binding", "Q11", "strict"],
+            Value::Null,
+        )
+        .input("entry", &empty_ids),
+        "shape",
+    ));
+    out.add(ext_fail(
+        ext(
+            26,
+            "good receipt under an entry whose call_id is whitespace only: cannot be bound",
+            &["binding", "Q11", "strict"],
+            Value::Null,
+        )
+        .input(
+            "entry",
+            &edit(&entry_with(ext_good()), "call_id", Some(s(" \t"))),
+        ),
+        "entry_call_id_missing",
+    ));
+    let blank_ids = edit(
+        &entry_with(ext_signed(&key(ISSUER), &[("linked_call_id", s("  "))])),
+        "call_id",
+        Some(s("  ")),
+    );
+    out.add(ext_fail(
+        ext(
+            27,
+            "entry call_id and receipt linked_call_id both whitespace only: malformed",
+            &["binding", "Q11", "strict"],
+            Value::Null,
+        )
+        .input("entry", &blank_ids),
+        "shape",
+    ));
+}
+
+// ---------------------------------------------------------------------------
+// TRACE action receipts (trace.action_receipt.conformance.v0)
+
+/// The action-receipt controller.
+const ACTION_ISSUER: [u8; 32] = [0x91; 32];
+const ACTION_KID: &str = "did:web:controller.example#ed25519-1";
+/// Issued two minutes before `NOW`.
+const ACTION_ISSUED: &str = "2026-11-30T23:58:00Z";
+const SPEC_ACT: &str = "README.md (receipt --kind action), trace.action_receipt.conformance.v0";
+
+fn prev_hash() -> String {
+    format!("sha256:{}", "c1".repeat(32))
+}
+
+fn act_action() -> Value {
+    let mut a = obj(vec![
+        ("agent_id", s(AGENT)),
+        ("action_type", s("robot.move_arm")),
+        ("action_scope", s("cell-7")),
+        ("action_timestamp", s("2026-11-30T23:57:58Z")),
+    ]);
+    let r = cmcp_verify::receipt::trace_action::action_ref(&a).unwrap_or_default();
+    set(&mut a, &["action_ref"], Some(s(&r)));
+    a
+}
+
+fn act_evidence() -> Value {
+    obj(vec![
+        ("terminal_state", s("accepted")),
+        ("physical_completion_claim", s("none")),
+        ("completeness_claim", s("not_proven")),
+    ])
+}
+
+/// A receipt for the action, signed over RFC 8785 JCS without `signature`.
+fn act_receipt(issued: &str) -> Value {
+    let ev_hash = format!(
+        "sha256:{}",
+        hex_encode(&Sha256::digest(jcs(&act_evidence()).unwrap_or_default()))
+    );
+    let mut r = obj(vec![
+        ("issuer", s("did:web:controller.example")),
+        ("issuer_key_id", s(ACTION_KID)),
+        ("issuer_independence", s("separate_process")),
+        ("linked_call_id", s(CALL)),
+        ("session_id", s(SID)),
+        ("action_ref", s(&get_str(&act_action(), &["action_ref"]))),
+        (
+            "evidence_type",
+            s("application/vnd.agentrust.action-receipt+json"),
+        ),
+        ("evidence_hash", s(&ev_hash)),
+        ("previous_receipt_hash", s(&prev_hash())),
+        ("issued_at", s(issued)),
+        ("decision", s("accepted")),
+    ]);
+    let msg = jcs(&r).unwrap_or_default();
+    let sig = b64u_encode(&key(ACTION_ISSUER).sign(&msg).to_bytes());
+    set(&mut r, &["signature"], Some(s(&sig)));
+    r
+}
+
+/// The unsigned document context: what a document may claim about its own
+/// checking. The verifier never reads it.
+fn act_context(now: &str, max_age: i64, call: &str, prev: &str) -> Value {
+    obj(vec![
+        ("call_id", s(call)),
+        ("session_id", s(SID)),
+        ("require_receipt", Value::Bool(true)),
+        ("verification_time", s(now)),
+        ("max_receipt_age_seconds", crate::jsonx::int(max_age)),
+        ("expected_previous_receipt_hash", s(prev)),
+    ])
+}
+
+fn act_document(receipt: Value, context: Value) -> Value {
+    let jwk = obj(vec![
+        ("kty", s("OKP")),
+        ("crv", s("Ed25519")),
+        ("x", s(&b64u_encode(&public(ACTION_ISSUER)))),
+    ]);
+    obj(vec![
+        ("profile", s(cmcp_verify::receipt::trace_action::PROFILE)),
+        ("context", context),
+        ("action", act_action()),
+        ("trusted_issuer_keys", obj(vec![(ACTION_KID, jwk)])),
+        ("evidence", act_evidence()),
+        ("receipt", receipt),
+    ])
+}
+
+/// An action vector: the document, the issuer key pinned, and the relying
+/// party's call, session and predecessor.
+fn act(n: u32, description: &str, tags: &[&str], document: &Value) -> Vb {
+    Vb::new(
+        &format!("CV-RCPT-{n:04}"),
+        description,
+        SPEC_ACT,
+        &[&["receipt", "action"], tags].concat(),
+    )
+    .receipt_cmd("action")
+    .input("receipt", document)
+    .opt("evidence_keys", pin(ACTION_ISSUER))
+    .opt("call_id", s(CALL))
+    .opt("session_id", s(SID))
+    .opt("expected_previous_receipt_hash", s(&prev_hash()))
+}
+
+fn act_fail(v: Vb, codes: &str) -> Vb {
+    v.st(UN, RI)
+        .l("receipt", "failed")
+        .d("receipt_error", codes)
+        .d("document_context", "ignored")
+}
+
+fn action(out: &mut Out) {
+    let honest = act_context(NOW, 300, CALL, &prev_hash());
+    let good = act_document(act_receipt(ACTION_ISSUED), honest.clone());
+    out.add(
+        act(
+            80,
+            "action receipt signed by the pinned issuer, bound to the given call, session and predecessor, fresh at --now",
+            &["good"],
+            &good,
+        )
+        .st(OK, None)
+        .l("receipt", "verified")
+        .d("receipt_status", "receipt_valid_accepted")
+        .d("controller_outcome", "accepted")
+        .d("document_context", "ignored"),
+    );
+    // The document's context says the receipt is fresh at its own time;
+    // only --now counts.
+    out.add(act_fail(
+        act(
+            81,
+            "--now years before the receipt was issued: from the future, whatever the document context says",
+            &["freshness", "context-ignored"],
+            &good,
+        )
+        .opt("now", s("2020-01-01T00:00:00Z")),
+        "receipt_from_future",
+    ));
+    out.add(act_fail(
+        act(
+            82,
+            "--now years after the receipt was issued: stale, whatever the document context says",
+            &["freshness", "context-ignored"],
+            &good,
+        )
+        .opt("now", s("2030-01-01T00:00:00Z")),
+        "receipt_stale",
+    ));
+    // A day-old receipt whose document claims it is checked a minute after
+    // issue with a year-long window.
+    let day_old = "2026-11-30T00:00:00Z";
+    let flattering = act_context("2026-11-30T00:01:00Z", 31_536_000, CALL, &prev_hash());
+    out.add(act_fail(
+        act(
+            83,
+            "day-old receipt, document context edited to a verification time a minute after issue and a year-long window: still stale",
+            &["freshness", "context-ignored"],
+            &act_document(act_receipt(day_old), flattering),
+        ),
+        "receipt_stale",
+    ));
+    out.add(act_fail(
+        act(
+            84,
+            "--max-receipt-age 60 for a receipt two minutes old: stale",
+            &["freshness"],
+            &good,
+        )
+        .opt("max_receipt_age", crate::jsonx::int(60)),
+        "receipt_stale",
+    ));
+    // The document names the receipt's own predecessor; the relying party
+    // expects another.
+    out.add(act_fail(
+        act(
+            85,
+            "--expected-previous-receipt-hash names another predecessor than the receipt (the document context names the receipt's own): chain gap",
+            &["chain", "context-ignored"],
+            &good,
+        )
+        .opt(
+            "expected_previous_receipt_hash",
+            s(&format!("sha256:{}", "d2".repeat(32))),
+        ),
+        "receipt_chain_gap",
+    ));
+    out.add(act_fail(
+        act(
+            86,
+            "--call-id names another call (the document context names the receipt's own): call id mismatch",
+            &["binding", "context-ignored"],
+            &good,
+        )
+        .opt("call_id", s("call-0002")),
+        "call_id_mismatch",
+    ));
+    // A context that contradicts everything the relying party gave: the
+    // verdict is the relying party's.
+    let hostile = act_context(
+        "2020-01-01T00:00:00Z",
+        0,
+        "call-0002",
+        &format!("sha256:{}", "d2".repeat(32)),
+    );
+    out.add(
+        act(
+            87,
+            "document context contradicts the relying party (time, window, call, predecessor): ignored, verified",
+            &["good", "context-ignored"],
+            &act_document(act_receipt(ACTION_ISSUED), hostile),
+        )
+        .st(OK, None)
+        .l("receipt", "verified")
+        .d("document_context", "ignored"),
+    );
+    out.add(
+        act(
+            88,
+            "good action receipt, no --call-id or --session-id: the binding is not established",
+            &["binding"],
+            &good,
+        )
+        .opt("call_id", Value::Null)
+        .opt("session_id", Value::Null)
+        .st(PS, None)
+        .l("receipt", "not_established")
+        .d("not_checked", "call_id,session_id"),
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -1590,6 +1869,7 @@ fn manifests(out: &mut Out) {
 /// Every `CV-RCPT` and `CV-MANIFEST` vector.
 pub fn all(out: &mut Out) {
     execution(out);
+    action(out);
     embodied(out);
     kill_switch(out);
     manifests(out);
