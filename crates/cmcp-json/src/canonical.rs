@@ -708,9 +708,9 @@ pub fn amjcs(v: &Value) -> Result<Vec<u8>, CanonError> {
 ///
 /// ```
 /// use cmcp_json::canonical::is_nfc_throughout;
-/// let nfc = cmcp_json::parse("{\"a\":[\"pr\u00f3d\"]}".as_bytes()).unwrap();
-/// let nfd = cmcp_json::parse("{\"a\":[\"pro\u0301d\"]}".as_bytes()).unwrap();
-/// let key = cmcp_json::parse("{\"pro\u0301d\":1}".as_bytes()).unwrap();
+/// let nfc = cmcp_json::parse(br#"{"a":["pr\u00f3d"]}"#).unwrap();
+/// let nfd = cmcp_json::parse(br#"{"a":["pro\u0301d"]}"#).unwrap();
+/// let key = cmcp_json::parse(br#"{"pro\u0301d":1}"#).unwrap();
 /// assert!(is_nfc_throughout(&nfc));
 /// assert!(!is_nfc_throughout(&nfd));
 /// assert!(!is_nfc_throughout(&key));
