@@ -698,6 +698,44 @@ pub fn amjcs(v: &Value) -> Result<Vec<u8>, CanonError> {
     .bytes(v)
 }
 
+/// True when every string in `v` — member names and string values alike — is
+/// already in Unicode NFC, so that [`amjcs`] writes each one unchanged.
+///
+/// A signature over AMJCS text covers only the normalized strings: a document
+/// that is not NFC throughout can be re-spelled (NFC ↔ NFD) without changing
+/// its canonical bytes. A verifier that then uses the document's own strings
+/// needs this to hold to know it uses what was signed.
+///
+/// ```
+/// use cmcp_json::canonical::is_nfc_throughout;
+/// let nfc = cmcp_json::parse(br#"{"a":["pr\u00f3d"]}"#).unwrap();
+/// let nfd = cmcp_json::parse(br#"{"a":["pro\u0301d"]}"#).unwrap();
+/// let key = cmcp_json::parse(br#"{"pro\u0301d":1}"#).unwrap();
+/// assert!(is_nfc_throughout(&nfc));
+/// assert!(!is_nfc_throughout(&nfd));
+/// assert!(!is_nfc_throughout(&key));
+/// ```
+pub fn is_nfc_throughout(v: &Value) -> bool {
+    // An explicit stack: no recursion, whatever the nesting.
+    let mut pending = vec![v];
+    while let Some(x) = pending.pop() {
+        match x {
+            Value::String(s) if !unicode_normalization::is_nfc(s) => return false,
+            Value::Array(a) => pending.extend(a.iter()),
+            Value::Object(o) => {
+                for (k, m) in o.iter() {
+                    if !unicode_normalization::is_nfc(k) {
+                        return false;
+                    }
+                    pending.push(m);
+                }
+            }
+            _ => {}
+        }
+    }
+    true
+}
+
 #[cfg(test)]
 #[allow(
     clippy::unwrap_used,
@@ -849,5 +887,28 @@ mod tests {
             String::from_utf8(amjcs(&v).unwrap()).unwrap(),
             "{\"a\":\"\u{e9}\\u0085\\u2028\",\"c\":[null,0.00001]}"
         );
+    }
+
+    #[test]
+    fn nfc_throughout_checks_every_string() {
+        let yes = |t: &str| is_nfc_throughout(&parse(t.as_bytes()).unwrap());
+        // U+212B ANGSTROM SIGN is canonically U+00C5.
+        assert!(!yes(
+            "{\"\u{e9}\":[\"\u{e9}\",1,null,{\"x\":\"\u{212b}\"}]}"
+        ));
+        assert!(yes("{\"\u{e9}\":[\"\u{e9}\",1,null,{\"x\":\"\u{c5}\"}]}"));
+        // The same NFD text as a key, a value, an array element, deep inside.
+        assert!(!yes("{\"e\u{301}\":1}"));
+        assert!(!yes("{\"a\":\"e\u{301}\"}"));
+        assert!(!yes("[\"ok\",\"e\u{301}\"]"));
+        let deep = format!("{}\"e\u{301}\"{}", "[".repeat(60), "]".repeat(60));
+        assert!(!yes(&deep));
+        // Non-strings are never at fault.
+        assert!(yes("[true,false,null,-0.5,123456789012345678901234567890]"));
+        // Where AMJCS changes nothing, the check holds (and conversely here).
+        let nfd = parse("{\"a\":\"pro\u{301}d\"}".as_bytes()).unwrap();
+        let nfc = parse("{\"a\":\"pr\u{f3}d\"}".as_bytes()).unwrap();
+        assert_eq!(amjcs(&nfd).unwrap(), amjcs(&nfc).unwrap());
+        assert!(is_nfc_throughout(&nfc) && !is_nfc_throughout(&nfd));
     }
 }

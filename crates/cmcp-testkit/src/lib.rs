@@ -441,6 +441,27 @@ fn cbor_tstr(s: &str, out: &mut Vec<u8>) {
 /// canonical form of `manifest`, signed by `key` with `alg` -19 and
 /// `kid` = SHA-256 of the public key, as Agent Manifest signers produce it.
 pub fn cose_manifest(manifest: &Value, key: &SigningKey) -> Vec<u8> {
+    cose_manifest_with_unprotected(manifest, key, &[0xa0])
+}
+
+/// [`cose_manifest`] with `unprotected` (encoded CBOR, written as given) as
+/// the unprotected header instead of the empty map. The unprotected header is
+/// outside the signature, so the envelope still verifies cryptographically.
+///
+/// ```
+/// use cmcp_testkit::{cose_manifest, cose_manifest_with_unprotected};
+/// let key = ed25519_dalek::SigningKey::from_bytes(&[1; 32]);
+/// let m = cmcp_json::parse(br#"{"version":"0.2"}"#).unwrap();
+/// let plain = cose_manifest(&m, &key);
+/// let crit = cose_manifest_with_unprotected(&m, &key, &[0xa1, 0x02, 0x81, 0x01]);
+/// assert_eq!(crit.len(), plain.len() + 3);
+/// assert_eq!(plain, cose_manifest_with_unprotected(&m, &key, &[0xa0]));
+/// ```
+pub fn cose_manifest_with_unprotected(
+    manifest: &Value,
+    key: &SigningKey,
+    unprotected: &[u8],
+) -> Vec<u8> {
     let payload = cmcp_json::canonical::amjcs(manifest).unwrap_or_default();
     let kid = Sha256::digest(key.verifying_key().to_bytes());
     let mut protected = Vec::new();
@@ -463,7 +484,7 @@ pub fn cose_manifest(manifest: &Value, key: &SigningKey) -> Vec<u8> {
     let mut out = vec![0xd2];
     cbor_head(4, 4, &mut out);
     cbor_bstr(&protected, &mut out);
-    out.push(0xa0);
+    out.extend_from_slice(unprotected);
     cbor_bstr(&payload, &mut out);
     cbor_bstr(&sig, &mut out);
     out

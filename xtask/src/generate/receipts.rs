@@ -1632,8 +1632,12 @@ fn kill_switch(out: &mut Out) {
 // Agent Manifest binding (§7.4)
 
 fn manifest_doc(expires: &str) -> Value {
+    manifest_doc_for(expires, AGENT)
+}
+
+fn manifest_doc_for(expires: &str, agent: &str) -> Value {
     parse(&format!(
-        r#"{{"agent_id":"{AGENT}","artifacts":{{
+        r#"{{"agent_id":"{agent}","artifacts":{{
           "model_identity":{{"deployment_type":"api","version":"model-3"}},
           "policy_bundle":{{"hash":"sha256:{p}"}},
           "system_prompt":{{"hash":"sha256:{sp}"}},
@@ -1648,9 +1652,13 @@ fn manifest_doc(expires: &str) -> Value {
 }
 
 fn identity(source: &str) -> Value {
+    identity_for(source, AGENT)
+}
+
+fn identity_for(source: &str, agent: &str) -> Value {
     parse(&format!(
-        r#"{{"manifest_id":"{MANIFEST_ID}","agent_id":"{AGENT}",
-          "authenticated_subject":"{AGENT}","subject_source":"{source}",
+        r#"{{"manifest_id":"{MANIFEST_ID}","agent_id":"{agent}",
+          "authenticated_subject":"{agent}","subject_source":"{source}",
           "issuer":"spiffe://trust.example/signing-authority","issuer_key_id":"{k}",
           "policy_bundle_hash":"sha256:{p}","tool_catalog_hash":"sha256:{c}"}}"#,
         k = kid(MANIFEST_ISSUER),
@@ -1676,8 +1684,12 @@ fn id_edit(m: &str, v: &str) -> Value {
 
 /// The v0.1 JSON form: version 0.1 with a detached Ed25519 signature block.
 fn json_manifest(k: &SigningKey) -> Value {
+    json_manifest_for(k, AGENT)
+}
+
+fn json_manifest_for(k: &SigningKey, agent: &str) -> Value {
     let mut m = edit(
-        &manifest_doc("2099-12-31T23:59:59Z"),
+        &manifest_doc_for("2099-12-31T23:59:59Z", agent),
         "version",
         Some(s("0.1")),
     );
@@ -1863,6 +1875,66 @@ fn manifests(out: &mut Out) {
         ),
         "Agent Manifest signature verification failed",
     ));
+    // The v0.1 signature covers NFC-normalized text: a manifest is used only
+    // when its strings are already NFC, so they are exactly what was signed.
+    let nfc_agent = "spiffe://trust.example/agent/robot/pr\u{f3}d";
+    let nfd_agent = "spiffe://trust.example/agent/robot/pro\u{301}d";
+    let nfc_json = json_manifest_for(&mk, nfc_agent);
+    out.add(
+        man(
+            14,
+            "v0.1 JSON manifest with non-ASCII text already in NFC binds the identity",
+            &["json", "nfc", "good"],
+            &man_claim(Some(identity_for("svid", nfc_agent))),
+            &crate::jsonx::pretty(&nfc_json).into_bytes(),
+        )
+        .st(PS, None)
+        .l("agent_manifest.binding", "verified"),
+    );
+    out.add(
+        man_fail(
+            man(
+                15,
+                "v0.1 JSON manifest signed with agent_id in NFC, re-spelled in NFD (same \
+                 signature pre-image), bound to a claim whose subject is the NFD text",
+                &["json", "nfc", "tamper"],
+                &man_claim(Some(identity_for("svid", nfd_agent))),
+                &crate::jsonx::pretty(&edit(&nfc_json, "agent_id", Some(s(nfd_agent))))
+                    .into_bytes(),
+            ),
+            "Agent Manifest SDK verification failed: manifest contains a string that is not \
+             in Unicode NFC; its signature covers only the normalized text",
+        )
+        .div(
+            "§2.5 AMJCS",
+            "partially_verified / null (the signature is checked over the NFC form, the \
+             subject compared raw)",
+            "a v0.1 manifest must be NFC throughout, so the strings bound are the signed ones",
+        ),
+    );
+    // crit belongs in the protected header (RFC 9052 §3.1).
+    out.add(
+        man_fail(
+            man(
+                16,
+                "COSE_Sign1 manifest with crit (label 2) in the unprotected header",
+                &["cose", "crit"],
+                &good,
+                &cmcp_testkit::cose_manifest_with_unprotected(
+                    &manifest_doc("2099-12-31T23:59:59Z"),
+                    &mk,
+                    &[0xa1, 0x02, 0x81, 0x01],
+                ),
+            ),
+            "Agent Manifest SDK verification failed: crit (label 2) present in the \
+             unprotected header; it must be protected",
+        )
+        .div(
+            "RFC 9052 §3.1",
+            "crash on COSE bytes (Q4); its SDK reads crit from the protected header only",
+            "crit outside the protected header is malformed",
+        ),
+    );
     let _ = NOW;
 }
 

@@ -4,12 +4,15 @@
 //! * [`verify_cose`] — the SDK-level appraisal of a v0.2 COSE_Sign1 envelope
 //!   (tag 18; protected header with `alg`, `kid`, `typ` =
 //!   `application/agent-manifest+cose`, content type =
-//!   `application/agent-manifest+json`; no `crit`; no `alg` unprotected;
-//!   inline payload of strict JSON with `version` `"0.2"`; Ed25519 (`-8`,
-//!   `-19`) verified strictly over `["Signature1", protected, h'', payload]`
-//!   under the key whose SHA-256 is `kid`).
+//!   `application/agent-manifest+json`; no `crit`, protected or not; no
+//!   `alg` unprotected; inline payload of strict JSON with `version` `"0.2"`;
+//!   Ed25519 (`-8`, `-19`) verified strictly over
+//!   `["Signature1", protected, h'', payload]` under the key whose SHA-256 is
+//!   `kid`).
 //! * [`verify_json`] — the SDK-level appraisal of a v0.1 JSON manifest with a
-//!   detached `signature` block (Ed25519 over AMJCS of the signed-field list).
+//!   detached `signature` block (Ed25519 over AMJCS of the signed-field list;
+//!   a document with any string not already in Unicode NFC is refused, since
+//!   AMJCS normalizes and the signature would not cover the strings used).
 //! * [`bind_manifest`] — §4.3 step 7 + §7.4.1 + §7.4.4: trust anchors, SDK
 //!   appraisal with the claim's own policy and catalog hashes, subject rules
 //!   and the ten identity members.
@@ -32,7 +35,7 @@ use crate::util::{is_full_digest, sha256_hex, sha256_prefixed};
 use cbor::Item;
 use cmcp_claim::AgentIdentity;
 use cmcp_claim::binding::StrictKey;
-use cmcp_json::canonical::amjcs;
+use cmcp_json::canonical::{amjcs, is_nfc_throughout};
 use cmcp_json::encoding::{b64u_decode_exact, ct_eq, hex_encode};
 use cmcp_json::{Limits, Object, Value};
 use cmcp_policy::Timestamp;
@@ -185,6 +188,9 @@ pub enum CoseError {
     /// `alg` unprotected.
     #[error("alg present in the unprotected header")]
     UnprotectedAlg,
+    /// `crit` unprotected (RFC 9052 §3.1: it must be protected).
+    #[error("crit (label 2) present in the unprotected header; it must be protected")]
+    UnprotectedCrit,
     /// `typ` absent or not the manifest type.
     #[error("typ (label 16) must be application/agent-manifest+cose")]
     Typ,
@@ -236,6 +242,11 @@ pub enum CoseError {
     /// Manifest schema violation.
     #[error("manifest schema violation: {0}")]
     Schema(String),
+    /// A v0.1 manifest string (member name or value) that is not in NFC.
+    #[error(
+        "manifest contains a string that is not in Unicode NFC; its signature covers only the normalized text"
+    )]
+    NotNfc,
 }
 
 /// The relying party's SDK context.
@@ -370,8 +381,14 @@ pub fn decode_envelope(bytes: &[u8]) -> Result<Envelope, CoseError> {
     if !matches!(header, Item::Map(_)) {
         return Err(CoseError::Protected("not a map"));
     }
+    // No critical parameter is understood here, so a protected `crit` is
+    // refused whatever it names; RFC 9052 §3.1 allows `crit` only in the
+    // protected header, so an unprotected one is refused as malformed.
     if header.map_get_int(2).is_some() {
         return Err(CoseError::Crit);
+    }
+    if unprotected.map_get_int(2).is_some() {
+        return Err(CoseError::UnprotectedCrit);
     }
     if unprotected.map_get_int(1).is_some() {
         return Err(CoseError::UnprotectedAlg);
@@ -545,6 +562,20 @@ pub fn verify_json(manifest: &Value, ctx: &SdkContext<'_>) -> SdkOutcome {
             return SdkOutcome::refused(SdkResult::SignatureMissing, CoseError::SignatureMissing);
         }
         _ => return SdkOutcome::refused(SdkResult::IncompatibleVersion, version_err(manifest)),
+    }
+    // The v0.1 signature covers AMJCS text, in which every string is NFC
+    // normalized; the strings used afterwards (`agent_id`, `issuer`, the
+    // hashes, the key id…) are the document's own. A document whose strings
+    // are not all NFC would verify for every spelling that normalizes alike
+    // (`pr\u{f3}d` signed, `pro\u{301}d` presented), and bind strings the
+    // issuer never signed. Comparing NFC forms instead would still let two
+    // different raw subjects match one signed one, so such a document is
+    // refused outright: what is used is then byte for byte what was signed.
+    // The whole document is checked (member names included, and the
+    // unsigned `signature` block whose `key_id` is used), before anything
+    // is verified.
+    if !is_nfc_throughout(manifest) {
+        return SdkOutcome::refused(SdkResult::Mismatch, CoseError::NotNfc);
     }
     if let Some((k, _)) = o
         .iter()

@@ -372,3 +372,150 @@ fn cbor_integers_and_halves_at_the_edges() {
         );
     }
 }
+
+#[test]
+fn v01_manifest_strings_must_be_nfc() {
+    let k = key(2);
+    let ks = keys(&k);
+    let ctx = SdkContext::new(&ks, now());
+    let nfc_agent = "spiffe://t/robot/pr\u{f3}d";
+    let nfd_agent = "spiffe://t/robot/pro\u{301}d";
+    let mut m = manifest_json("0.1").as_object().unwrap().clone();
+    m.insert("agent_id", Value::from(nfc_agent));
+    let signed = sign_v01(&k, &Value::Object(m));
+    let so = signed.as_object().unwrap();
+    let mut id = identity(&k);
+    id.agent_id = nfc_agent.into();
+    id.authenticated_subject = nfc_agent.into();
+    // Non-ASCII text already in NFC verifies and binds exactly what was signed.
+    let b = bind_manifest(
+        &ManifestInput::Json(signed.clone()),
+        &ks,
+        &id,
+        PB,
+        TC,
+        now(),
+    )
+    .unwrap();
+    assert_eq!(b.agent_id, nfc_agent);
+    assert_eq!(
+        (
+            verify_json(&signed, &ctx).result,
+            verify_json(&signed, &ctx).error
+        ),
+        (SdkResult::Valid, None)
+    );
+    // Re-spelled in NFD: the signature pre-image is unchanged, so only the
+    // NFC rule stands between the edit and a verified binding.
+    let mut e = so.clone();
+    e.insert("agent_id", Value::from(nfd_agent));
+    assert_eq!(v01_preimage(&e).unwrap(), v01_preimage(so).unwrap());
+    let edited = Value::Object(e);
+    let out = verify_json(&edited, &ctx);
+    assert_eq!(
+        (out.result, out.signature_verified, out.error),
+        (SdkResult::Mismatch, false, Some(CoseError::NotNfc))
+    );
+    let mut nfd_id = id.clone();
+    nfd_id.agent_id = nfd_agent.into();
+    nfd_id.authenticated_subject = nfd_agent.into();
+    for who in [&nfd_id, &id] {
+        let r = bind_manifest(
+            &ManifestInput::Json(edited.clone()),
+            &ks,
+            who,
+            PB,
+            TC,
+            now(),
+        );
+        assert_eq!(r, Err(ManifestError::Envelope(CoseError::NotNfc)));
+        assert_eq!(
+            r.unwrap_err().to_string(),
+            "Agent Manifest SDK verification failed: manifest contains a string that is not \
+             in Unicode NFC; its signature covers only the normalized text"
+        );
+    }
+    // A signed member name, a nested value, and the unsigned signature block
+    // are all held to the rule.
+    let mut intent = so.clone();
+    intent.insert("intent", j("{\"purpose\":\"kyc\",\"e\u{301}\":1}"));
+    let mut nested = so.clone();
+    nested.insert("issuer", Value::from("spiffe://t/issue\u{301}r"));
+    let mut block = so.clone();
+    let mut sb = so.get("signature").unwrap().as_object().unwrap().clone();
+    sb.insert("comment", Value::from("A\u{30a}"));
+    block.insert("signature", Value::Object(sb));
+    for doc in [intent, nested, block] {
+        assert_eq!(
+            verify_json(&Value::Object(doc), &ctx).error,
+            Some(CoseError::NotNfc)
+        );
+    }
+    // The same NFC text inside a COSE payload is signed as received: accepted.
+    let mut c = manifest_json("0.2").as_object().unwrap().clone();
+    c.insert("agent_id", Value::from(nfc_agent));
+    let env = envelope(&k, &Value::Object(c), MEDIA_TYPE_COSE);
+    assert_eq!(verify_cose(&env, &ctx).result, SdkResult::Valid);
+}
+
+/// An envelope with extra protected entries (pre-encoded label/value pairs)
+/// and the given unprotected map bytes.
+fn envelope_with(k: &ed25519_dalek::SigningKey, extra: &[&[u8]], unprotected: &[u8]) -> Vec<u8> {
+    let payload = amjcs(&manifest_json("0.2")).unwrap();
+    let kid = sha2::Sha256::digest_bytes(&public(k));
+    let mut prot = protected(&kid, MEDIA_TYPE_COSE);
+    prot[0] = 0xa4 + u8::try_from(extra.len()).unwrap();
+    for e in extra {
+        prot.extend_from_slice(e);
+    }
+    let sig = k.sign(&sig_structure(&prot, &payload)).to_bytes();
+    let mut out = vec![0xd2, 0x84];
+    cbor::put_bytes(&prot, &mut out);
+    out.extend_from_slice(unprotected);
+    cbor::put_bytes(&payload, &mut out);
+    cbor::put_bytes(&sig, &mut out);
+    out
+}
+
+#[test]
+fn crit_is_refused_in_either_header() {
+    let k = spec_key();
+    let ks = keys(&k);
+    let ctx = SdkContext::new(&ks, now());
+    let id = identity(&k);
+    // Baseline: the helper's plain envelope, and one with a harmless
+    // unprotected member (label 5, IV as an empty bstr), both verify.
+    assert_eq!(
+        verify_cose(&envelope_with(&k, &[], &[0xa0]), &ctx).result,
+        SdkResult::Valid
+    );
+    assert_eq!(
+        verify_cose(&envelope_with(&k, &[], &[0xa1, 0x05, 0x40]), &ctx).result,
+        SdkResult::Valid
+    );
+    // crit: [1] unprotected — outside the signature, refused as malformed.
+    let unprot = envelope_with(&k, &[], &[0xa1, 0x02, 0x81, 0x01]);
+    let out = verify_cose(&unprot, &ctx);
+    assert_eq!(
+        (out.result, out.signature_verified, out.error),
+        (SdkResult::Mismatch, false, Some(CoseError::UnprotectedCrit))
+    );
+    assert_eq!(
+        bind_manifest(&ManifestInput::Cose(unprot), &ks, &id, PB, TC, now()),
+        Err(ManifestError::Envelope(CoseError::UnprotectedCrit))
+    );
+    // Protected crit naming a label this verifier understands (alg), one it
+    // does not (a private label), or a text label: all refused.
+    for crit in [
+        &[0x02, 0x81, 0x01][..],
+        &[0x02, 0x81, 0x3a, 0x00, 0x01, 0x00, 0x00],
+        &[0x02, 0x81, 0x61, 0x78],
+    ] {
+        let out = verify_cose(&envelope_with(&k, &[crit], &[0xa0]), &ctx);
+        assert_eq!(
+            (out.result, out.error),
+            (SdkResult::Mismatch, Some(CoseError::Crit)),
+            "{crit:02x?}"
+        );
+    }
+}
