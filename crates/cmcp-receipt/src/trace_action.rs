@@ -325,7 +325,25 @@ pub enum VectorError {
     /// A member is missing or of the wrong type.
     #[error("vector member {0} is missing or malformed")]
     Member(&'static str),
+    /// A top-level member this format does not define: refused rather than
+    /// ignored, so no edit of the document passes unnoticed.
+    #[error("unknown document member {0:?}")]
+    Unknown(String),
 }
+
+/// The top-level members of an action-receipt document (and of the peer
+/// vectors, which add `name`, `description` and `expected`).
+const DOCUMENT_MEMBERS: &[&str] = &[
+    "profile",
+    "context",
+    "action",
+    "trusted_issuer_keys",
+    "evidence",
+    "receipt",
+    "name",
+    "description",
+    "expected",
+];
 
 /// `"sha256:" + hex(SHA-256(JCS(pre-image)))` over the four action members.
 ///
@@ -626,6 +644,11 @@ pub fn context_from_value(c: &Value) -> Result<Context, VectorError> {
 pub fn verify_document(document: &Value, context: &Context) -> Result<Outcome, VectorError> {
     if str_at(document, "profile") != Some(PROFILE) {
         return Err(VectorError::Profile);
+    }
+    if let Some(o) = document.as_object()
+        && let Some((k, _)) = o.iter().find(|(k, _)| !DOCUMENT_MEMBERS.contains(k))
+    {
+        return Err(VectorError::Unknown((*k).to_owned()));
     }
     let action = member(document, "action")?;
     let trusted_issuer_keys = match document.get("trusted_issuer_keys") {

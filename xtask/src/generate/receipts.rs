@@ -726,6 +726,21 @@ fn action(out: &mut Out) {
         .l("receipt", "not_established")
         .d("not_checked", "call_id,session_id"),
     );
+    // Found by the tamper sweep: one flipped byte renamed `context`, an
+    // unknown member was ignored and the document stayed verified.
+    let mut renamed = good.clone();
+    set(&mut renamed, &["context"], None);
+    set(&mut renamed, &["bontext"], Some(honest));
+    out.add(
+        act(
+            89,
+            "document with an unknown top-level member (context renamed by one byte): refused",
+            &["shape"],
+            &renamed,
+        )
+        .st(UN, RI)
+        .l("receipt", "failed"),
+    );
 }
 
 // ---------------------------------------------------------------------------
