@@ -162,19 +162,11 @@ fn outputs() -> Vec<(&'static str, Vec<u8>)> {
 #[test]
 fn conformance_data_is_current() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/conformance");
-    let regen = std::env::var_os("CMCP_REGEN_TEST_DATA").is_some();
-    for (name, bytes) in outputs() {
-        let p = dir.join(name);
-        if regen {
-            std::fs::write(&p, &bytes).unwrap();
-        } else {
-            let old = std::fs::read(&p).unwrap_or_default();
-            assert!(
-                old == bytes,
-                "{name} is stale: rerun with CMCP_REGEN_TEST_DATA=1"
-            );
-        }
-    }
+    let stale = cmcp_testkit::stale_test_data(&dir, outputs());
+    assert!(
+        stale.is_empty(),
+        "stale: {stale:?}; rerun with CMCP_REGEN_TEST_DATA=1"
+    );
 }
 
 #[test]

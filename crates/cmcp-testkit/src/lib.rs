@@ -489,3 +489,34 @@ pub fn cose_manifest_with_unprotected(
     cbor_bstr(&sig, &mut out);
     out
 }
+
+/// Compares generated test data with the committed files under `dir`
+/// (`name → bytes`), or rewrites them when `CMCP_REGEN_TEST_DATA` is set;
+/// returns the names of the files that are stale (empty when current or
+/// rewritten).
+///
+/// ```
+/// let dir = std::env::temp_dir().join("cmcp-testkit-doc");
+/// std::fs::create_dir_all(&dir).unwrap();
+/// std::fs::write(dir.join("a.bin"), b"x").unwrap();
+/// let stale = cmcp_testkit::stale_test_data(&dir, vec![("a.bin", b"x".to_vec())]);
+/// assert!(stale.is_empty() || std::env::var_os("CMCP_REGEN_TEST_DATA").is_some());
+/// ```
+pub fn stale_test_data<N: AsRef<str>>(
+    dir: &std::path::Path,
+    outputs: impl IntoIterator<Item = (N, Vec<u8>)>,
+) -> Vec<String> {
+    let regen = std::env::var_os("CMCP_REGEN_TEST_DATA").is_some();
+    let mut stale = Vec::new();
+    for (name, bytes) in outputs {
+        let p = dir.join(name.as_ref());
+        if regen {
+            if std::fs::write(&p, &bytes).is_err() {
+                stale.push(format!("{} (cannot write)", name.as_ref()));
+            }
+        } else if std::fs::read(&p).ok().as_deref() != Some(bytes.as_slice()) {
+            stale.push(name.as_ref().to_owned());
+        }
+    }
+    stale
+}
