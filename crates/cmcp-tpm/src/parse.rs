@@ -826,6 +826,14 @@ impl Public {
             _ => None,
         };
         let inner = framed.unwrap_or(input);
+        // The cap is on the TPMT_PUBLIC itself, framed or bare.
+        if inner.len() > MAX_PUBLIC {
+            return Err(ParseError::TooLarge {
+                what: "TPMT_PUBLIC",
+                size: inner.len(),
+                cap: MAX_PUBLIC,
+            });
+        }
         let mut r = Reader::new(inner);
         let key_type = r.u16("type")?;
         let name_alg = r.u16("nameAlg")?;
