@@ -52,16 +52,13 @@ fn claim_depth_and_digit_caps() {
     assert!(e.to_string().contains("4300"), "{e}");
 }
 
-#[test]
-fn evidence_blob_cap_is_1_mib() {
-    assert_eq!(MAX_EVIDENCE_BYTES, 1024 * 1024);
-    // A schema-valid SNP claim from the conformance vectors, its raw evidence
-    // replaced by base64url text decoding to more than the cap.
+/// The `hardware_attestation` ledger entries of a schema-valid SNP claim from
+/// the conformance vectors whose raw evidence is replaced by `raw` (base64url).
+fn hardware_entries(raw: String) -> Vec<(Outcome, Option<FailureCode>, String)> {
     let p = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../conformance/vectors/CV-HW-0030/claim.json");
     let bytes = std::fs::read(&p).unwrap();
     let mut v = cmcp_json::parse(&bytes).unwrap();
-    let big = "A".repeat(MAX_EVIDENCE_BYTES / 3 * 4 + 8);
     let Value::Object(root) = &mut v else {
         panic!("claim is an object")
     };
@@ -73,19 +70,42 @@ fn evidence_blob_cap_is_1_mib() {
     let Value::Object(ev) = ev else {
         panic!("evidence is an object")
     };
-    *ev.get_mut("raw_evidence").unwrap() = Value::String(big);
+    *ev.get_mut("raw_evidence").unwrap() = Value::String(raw);
     let doc = cmcp_json::canonical::pyjson_vec(&v);
     let check = verify_claim_bytes(&doc, &opts(), &[]);
-    let hw: Vec<_> = check
+    check
         .ledger
         .entries()
         .iter()
         .filter(|e| e.field == "hardware_attestation")
-        .collect();
+        .map(|e| (e.outcome, e.code, e.reason.clone()))
+        .collect()
+}
+
+#[test]
+fn evidence_blob_cap_is_1_mib() {
+    assert_eq!(MAX_EVIDENCE_BYTES, 1024 * 1024);
+    // Base64url text decoding to more than the cap.
+    let hw = hardware_entries("A".repeat(MAX_EVIDENCE_BYTES / 3 * 4 + 8));
     assert!(
-        hw.iter().any(|e| e.outcome == Outcome::Failed
-            && e.code == Some(FailureCode::HardwareAttestationFailed)
-            && e.reason.contains("over the cap of 1048576 bytes")),
+        hw.iter()
+            .any(|(outcome, code, reason)| *outcome == Outcome::Failed
+                && *code == Some(FailureCode::HardwareAttestationFailed)
+                && reason.contains("over the cap of 1048576 bytes")),
+        "{hw:?}"
+    );
+    // Text decoding to exactly the cap (1 MiB = 3 * 349525 + 1 bytes: 349525
+    // groups of four characters and two more) is not refused for its size.
+    let at_cap = "A".repeat(MAX_EVIDENCE_BYTES / 3 * 4 + 2);
+    assert_eq!(
+        cmcp_json::encoding::b64u_decode(&at_cap).unwrap().len(),
+        MAX_EVIDENCE_BYTES
+    );
+    let hw = hardware_entries(at_cap);
+    assert!(!hw.is_empty());
+    assert!(
+        hw.iter()
+            .all(|(_, _, reason)| !reason.contains("over the cap")),
         "{hw:?}"
     );
 }

@@ -22,6 +22,12 @@ fn collateral_cap_is_1_mib() {
         e.to_string().contains(&MAX_COLLATERAL_LEN.to_string()),
         "{e}"
     );
+    // At the cap the JSON is read (and refused for its content).
+    let e = Collateral::from_json(&big[..MAX_COLLATERAL_LEN]).unwrap_err();
+    assert!(
+        !e.to_string().contains(&MAX_COLLATERAL_LEN.to_string()),
+        "{e}"
+    );
 }
 
 #[test]
@@ -29,4 +35,10 @@ fn evidence_cap_is_64_kib() {
     assert_eq!(MAX_EVIDENCE_LEN, 64 * 1024);
     let e = Evidence::parse(&vec![0u8; MAX_EVIDENCE_LEN + 1]).unwrap_err();
     assert!(e.to_string().contains(&MAX_EVIDENCE_LEN.to_string()), "{e}");
+    // At the cap the bytes are judged as evidence, not refused for their size.
+    let e = Evidence::parse(&vec![0u8; MAX_EVIDENCE_LEN]).unwrap_err();
+    assert!(
+        !e.to_string().contains(&MAX_EVIDENCE_LEN.to_string()),
+        "{e}"
+    );
 }

@@ -32,6 +32,11 @@ fn certificate_der_cap_is_64_kib() {
         }
         other => panic!("{other:?}"),
     }
+    // At the cap the DER is decoded (and refused as DER).
+    assert!(matches!(
+        Certificate::from_der(&big[..MAX_CERT_DER]),
+        Err(X509Error::Der(_))
+    ));
 }
 
 #[test]
@@ -67,6 +72,11 @@ fn pem_bundle_size_cap_is_1_mib() {
         }
         other => panic!("{other:?}"),
     }
+    // At the cap the text is searched for certificates.
+    assert_eq!(
+        parse_pem_bundle(&big[..MAX_BUNDLE_BYTES]).unwrap_err(),
+        X509Error::NotFound("PEM certificate")
+    );
 }
 
 #[test]
@@ -90,5 +100,35 @@ fn crl_size_cap_is_4_mib() {
             )
         }
         other => panic!("{other:?}"),
+    }
+    // At the cap the DER is decoded (and refused as DER).
+    assert!(!matches!(
+        cmcp_x509::Crl::parse(&big[..cmcp_x509::MAX_CRL_BYTES]),
+        Err(X509Error::TooLarge { .. }) | Ok(_)
+    ));
+}
+
+#[test]
+fn rsa_modulus_is_2048_to_8192_bits() {
+    use cmcp_x509::PublicKey;
+    // An odd modulus of exactly `bits` bits (top bit set).
+    let modulus = |bits: usize| {
+        let mut n = vec![0xffu8; bits.div_ceil(8)];
+        n[0] = 0xff >> (n.len() * 8 - bits);
+        n
+    };
+    let e = [0x01, 0x00, 0x01];
+    for ok in [2048, 4096, 8192] {
+        let k = PublicKey::from_rsa_components(&modulus(ok), &e).unwrap();
+        assert_eq!(k.kind(), format!("RSA-{ok}"));
+    }
+    for refused in [1024, 2047, 8193] {
+        assert!(
+            matches!(
+                PublicKey::from_rsa_components(&modulus(refused), &e),
+                Err(X509Error::BadKey(_))
+            ),
+            "{refused}-bit modulus"
+        );
     }
 }
