@@ -26,8 +26,12 @@ use std::io::{BufRead, IsTerminal, Read, Write};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-/// Lines verified per round (bounded memory whatever the stream length).
+/// Lines verified per round, at most (bounded memory whatever the stream length).
 const CHUNK: usize = 256;
+/// Line bytes held per round, about: a round ends once this much is read,
+/// so long lines cannot make it hold `CHUNK` lines of `MAX_LINE` bytes
+/// (1 GiB); at most `CHUNK_BYTES + MAX_LINE` is held.
+const CHUNK_BYTES: usize = 64 * 1024 * 1024;
 /// Cap on one input line (a claim inline).
 const MAX_LINE: usize = 4 * 1024 * 1024 + 1;
 
@@ -187,6 +191,56 @@ fn write_out(out: &mut impl Write, bytes: &[u8]) -> Result<(), String> {
     out.write_all(bytes).or_else(|e| write_failed(&e))
 }
 
+/// One round of lines: `(line number, line)`, `None` for a line over the cap.
+type Chunk = Vec<(usize, Option<Vec<u8>>)>;
+
+/// One round of non-blank lines, `(line number, line)`; `None` for a line
+/// over the cap (reported, the batch goes on). Ends after [`CHUNK`] lines,
+/// once `budget` bytes of lines are held, or at the end of the input (then
+/// `true`). `line_no` counts every line read, blank ones too.
+fn read_chunk(
+    input: &mut dyn BufRead,
+    line_no: &mut usize,
+    budget: usize,
+) -> Result<(Chunk, bool), String> {
+    let mut chunk: Chunk = Vec::with_capacity(CHUNK);
+    let mut held = 0usize;
+    while chunk.len() < CHUNK && held < budget {
+        let mut buf = Vec::new();
+        let n = std::io::Read::take(&mut *input, MAX_LINE as u64)
+            .read_until(b'\n', &mut buf)
+            .map_err(|e| format!("cannot read the batch input: {e}"))?;
+        if n == 0 {
+            return Ok((chunk, true));
+        }
+        // For messages; one per line read, so it cannot saturate.
+        *line_no = line_no.saturating_add(1);
+        if buf.len() >= MAX_LINE && buf.last() != Some(&b'\n') {
+            // Skip the rest of the line in bounded pieces.
+            loop {
+                buf.clear();
+                let n = std::io::Read::take(&mut *input, MAX_LINE as u64)
+                    .read_until(b'\n', &mut buf)
+                    .map_err(|e| format!("cannot read the batch input: {e}"))?;
+                if n == 0 || buf.last() == Some(&b'\n') {
+                    break;
+                }
+            }
+            chunk.push((*line_no, None));
+            continue;
+        }
+        while matches!(buf.last(), Some(b'\n' | b'\r')) {
+            buf.pop();
+        }
+        if buf.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        held = held.saturating_add(buf.len());
+        chunk.push((*line_no, Some(buf)));
+    }
+    Ok((chunk, false))
+}
+
 /// Runs the batch; returns the exit code.
 pub fn run(
     input: Box<dyn BufRead>,
@@ -201,43 +255,7 @@ pub fn run(
     let mut line_no = 0usize;
     let mut stdout = std::io::stdout().lock();
     loop {
-        // Read one chunk of non-blank lines.
-        // `None`: the line was over the cap (reported, the batch goes on).
-        let mut chunk: Vec<(usize, Option<Vec<u8>>)> = Vec::with_capacity(CHUNK);
-        let mut eof = false;
-        while chunk.len() < CHUNK {
-            let mut buf = Vec::new();
-            let n = std::io::Read::take(&mut input, MAX_LINE as u64)
-                .read_until(b'\n', &mut buf)
-                .map_err(|e| format!("cannot read the batch input: {e}"))?;
-            if n == 0 {
-                eof = true;
-                break;
-            }
-            // For messages; one per line read, so it cannot saturate.
-            line_no = line_no.saturating_add(1);
-            if buf.len() >= MAX_LINE && buf.last() != Some(&b'\n') {
-                // Skip the rest of the line in bounded pieces.
-                loop {
-                    buf.clear();
-                    let n = std::io::Read::take(&mut input, MAX_LINE as u64)
-                        .read_until(b'\n', &mut buf)
-                        .map_err(|e| format!("cannot read the batch input: {e}"))?;
-                    if n == 0 || buf.last() == Some(&b'\n') {
-                        break;
-                    }
-                }
-                chunk.push((line_no, None));
-                continue;
-            }
-            while matches!(buf.last(), Some(b'\n' | b'\r')) {
-                buf.pop();
-            }
-            if buf.iter().all(u8::is_ascii_whitespace) {
-                continue;
-            }
-            chunk.push((line_no, Some(buf)));
-        }
+        let (chunk, eof) = read_chunk(&mut input, &mut line_no, CHUNK_BYTES)?;
         // Verify the chunk on every core; results keep input order.
         let next = AtomicUsize::new(0);
         let mut results: Vec<Option<LineResult>> = (0..chunk.len()).map(|_| None).collect();
@@ -316,4 +334,41 @@ pub fn run(
     } else {
         0
     })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_round_holds_about_its_byte_budget_of_lines() {
+        // Ten lines of 1000 bytes and a budget of 2500: rounds of three
+        // lines (the third reaches the budget), line numbers kept.
+        let line = format!("{{{}}}\n", " ".repeat(998));
+        let text = line.repeat(10);
+        let mut input = std::io::BufReader::new(text.as_bytes());
+        let mut line_no = 0;
+        let mut rounds = Vec::new();
+        loop {
+            let (chunk, eof) = read_chunk(&mut input, &mut line_no, 2500).unwrap();
+            rounds.push(chunk.iter().map(|(n, _)| *n).collect::<Vec<_>>());
+            assert!(chunk.iter().all(|(_, l)| l.as_ref().unwrap().len() == 1000));
+            if eof {
+                break;
+            }
+        }
+        assert_eq!(
+            rounds,
+            [vec![1, 2, 3], vec![4, 5, 6], vec![7, 8, 9], vec![10]]
+        );
+        // Short lines: a round is at most CHUNK lines.
+        let text = "{}\n".repeat(CHUNK + 1);
+        let mut input = std::io::BufReader::new(text.as_bytes());
+        let mut line_no = 0;
+        let (chunk, eof) = read_chunk(&mut input, &mut line_no, CHUNK_BYTES).unwrap();
+        assert_eq!((chunk.len(), eof), (CHUNK, false));
+        let (chunk, eof) = read_chunk(&mut input, &mut line_no, CHUNK_BYTES).unwrap();
+        assert_eq!((chunk.len(), chunk[0].0, eof), (1, CHUNK + 1, true));
+    }
 }

@@ -287,3 +287,28 @@ fn results_name_their_line_and_endless_claims_stop_at_the_cap() {
         Some("CLAIM_MALFORMED")
     );
 }
+
+/// The batch line cap is 4 MiB of content: a line of exactly 4 MiB is a
+/// claim verdict, one of 4 MiB + 1 is an error result for that line only
+/// (the batch goes on with the next line).
+#[test]
+fn line_cap_is_4_mib() {
+    let cap = 4 * 1024 * 1024;
+    // `{` … `}`: a JSON object (not a claim) of exactly `len` bytes.
+    let object = |len: usize| format!("{{{}}}", " ".repeat(len - 2));
+    let (c, _) = session(1, 42).build();
+    let input = format!("{}\n{}\n{}\n", object(cap), object(cap + 1), to_text(&c));
+    let (code, lines, _) = run(&input, &[]);
+    assert_eq!(code, 3, "an over-cap line is an error");
+    assert_eq!(lines.len(), 3);
+    assert_eq!(status(&lines[0]), "unverified");
+    assert_eq!(
+        lines[0].get("failure_reason").and_then(Value::as_str),
+        Some("CLAIM_MALFORMED")
+    );
+    assert_eq!(
+        lines[1].get("error").and_then(Value::as_str),
+        Some("line is over the 4194304 byte cap")
+    );
+    assert_eq!(status(&lines[2]), "partially_verified");
+}
