@@ -932,3 +932,30 @@ fn an_unwritable_result_is_an_error() {
     assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot write the result"));
 }
+
+/// A bundle file is streamed (memory does not grow with it) and read up to
+/// 1 GiB: a regular file over that is refused before it is read (a sparse
+/// file here, so the test writes nothing to disk).
+#[test]
+fn bundle_files_over_1_gib_are_refused_unread() {
+    let (c, _) = session().build();
+    let cp = write("cap-claim.json", to_text(&c).as_bytes());
+    let bp = dir().join("cap-bundle.json");
+    let f = std::fs::File::create(&bp).unwrap();
+    f.set_len((1 << 30) + 1).unwrap();
+    drop(f);
+    let (code, err) = run_stderr(&[
+        "claim",
+        cp.to_str().unwrap(),
+        "--bundle",
+        bp.to_str().unwrap(),
+        "--now",
+        NOW,
+    ]);
+    assert_eq!(code, 3);
+    assert!(
+        err.contains("is over the 1073741824-byte input cap"),
+        "{err}"
+    );
+    std::fs::remove_file(&bp).unwrap();
+}
