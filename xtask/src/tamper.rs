@@ -11,7 +11,8 @@
 //! * each member of an evidence object assembled from named files
 //!   (`raw_evidence`, `quote_signature`, `cert_chain`, `ek_cert_chain`);
 //! * the signed or bound option files: the Agent Manifest (JSON or COSE),
-//!   TDX collateral, SEV-SNP CRLs, TPM PCR values and event logs;
+//!   TDX collateral, SEV-SNP CRLs, TPM PCR values, event logs and
+//!   NV-certify envelopes;
 //! * the pinned roots (`--ark`, `--intel-root`, `--tpm-ca`, and each PEM file
 //!   of a `--trust-store` directory);
 //! * the appraisal policy file, which is relying-party configuration, not
@@ -135,11 +136,12 @@ const BLOB_NAMES: [&str; 4] = [
     "evidence.ek_cert_chain",
 ];
 /// `(platform_inputs key, kind label)`.
-const PLATFORM_INPUTS: [(&str, &str); 4] = [
+const PLATFORM_INPUTS: [(&str, &str); 5] = [
     ("tdx_collateral", "collateral"),
     ("snp_crl", "crl"),
     ("tpm_pcrs", "pcrs"),
     ("tpm_event_log", "event_log"),
+    ("tpm_nv_certify", "nv_certify"),
 ];
 const ROOT_KINDS: [&str; 3] = ["ark", "intel_root", "tpm_ca"];
 
