@@ -1563,6 +1563,69 @@ fn json_vectors(o: &mut Out) {
         .st(PS, None)
         .l("signature", VE),
     );
+    // The documented caps, on both sides: nesting 64 levels in all (the claim
+    // object is level 1, `cross_boundary_events` level 5, its one event
+    // object level 6), integers of 4300 digits. Each signed claim verifies at
+    // the cap and is malformed past it.
+    let cbe = [
+        "gateway",
+        "call_summary",
+        "call_graph_summary",
+        "cross_boundary_events",
+    ];
+    // An array holding one event nested `levels - 1` objects deep.
+    let nested = |levels: usize| {
+        let event = (2..levels).fold(obj(vec![]), |inner, _| obj(vec![("x", inner)]));
+        Value::Array(vec![event])
+    };
+    let caps = "SECURITY.md input caps; §2.3";
+    o.add(
+        Vb::new(
+            "CV-JSON-0020",
+            "nesting at the cap: 64 levels in all, signed: verifies",
+            caps,
+            &["json", "cap"],
+        )
+        .claim(&sw_edit(&cbe, Some(nested(60))))
+        .st(PS, None)
+        .l("schema", VE)
+        .l("signature", VE),
+    );
+    o.add(
+        Vb::new(
+            "CV-JSON-0021",
+            "nesting one level over the cap (65 levels), signed: malformed",
+            caps,
+            &["json", "cap"],
+        )
+        .claim(&sw_edit(&cbe, Some(nested(61))))
+        .st(UN, Some("CLAIM_MALFORMED"))
+        .d("malformed_field", "claim"),
+    );
+    let digits = |n: usize| Value::Int(Int::Big(format!("1{}", "0".repeat(n - 1)).into()));
+    o.add(
+        Vb::new(
+            "CV-JSON-0022",
+            "an integer of 4300 digits (the cap) in a signed position: kept exactly, verifies",
+            caps,
+            &["json", "cap", "canonical"],
+        )
+        .claim(&sw_edit(&["trace", "iat"], Some(digits(4300))))
+        .st(PS, None)
+        .l("schema", VE)
+        .l("signature", VE),
+    );
+    o.add(
+        Vb::new(
+            "CV-JSON-0023",
+            "an integer of 4301 digits, one over the cap: malformed",
+            caps,
+            &["json", "cap"],
+        )
+        .claim(&sw_edit(&["trace", "iat"], Some(digits(4301))))
+        .st(UN, Some("CLAIM_MALFORMED"))
+        .d("malformed_field", "claim"),
+    );
 }
 
 fn hw_vectors(o: &mut Out) {
@@ -2662,6 +2725,57 @@ fn bundle_vectors(o: &mut Out) {
         .bundle(&b4)
         .st(PS, None)
         .bc(&[]),
+    );
+    // The entry size cap (1 MiB of JSON text per entry, as written): a genuine
+    // session whose one call carries a detail sized so that its entry is
+    // exactly the cap, then one byte more. Written compact, so the entry's
+    // text is its canonical form.
+    let cap = cmcp_verify::chain::MAX_ENTRY_BYTES;
+    let sized = |len: usize| {
+        let build = |fill: usize| {
+            let mut call = Call::new("github.search_issues", "allow");
+            call.detail = Some(obj(vec![("blob", s(&"x".repeat(fill)))]));
+            let (c, b) = Session::new(SEED, SID).call(call).build();
+            let entry_len = entries(&b).get(1).map_or(0, |e| compact(e).len());
+            (c, b, entry_len)
+        };
+        let (_, _, base) = build(0);
+        build(len.saturating_sub(base))
+    };
+    let (c5, b5, n5) = sized(cap);
+    let (c6, b6, n6) = sized(cap + 1);
+    if (n5, n6) != (cap, cap + 1) {
+        o.errors.push(format!(
+            "CV-BUNDLE-0116/0117: entries of {n5} and {n6} bytes"
+        ));
+    }
+    o.add(
+        Vb::new(
+            "CV-BUNDLE-0116",
+            "an audit entry of exactly 1 MiB (the entry cap): the bundle verifies",
+            "SECURITY.md input caps; §5",
+            &["bundle", "cap"],
+        )
+        .claim(&c5)
+        .bundle_bytes(compact(&b5))
+        .st(PS, None)
+        .l("audit_bundle.entries", VE)
+        .l("audit_bundle.claim_binding", VE)
+        .l("audit_bundle.signature", VE)
+        .bc(&[]),
+    );
+    o.add(
+        Vb::new(
+            "CV-BUNDLE-0117",
+            "an audit entry one byte over the 1 MiB cap: the bundle is malformed",
+            "SECURITY.md input caps; §5",
+            &["bundle", "cap"],
+        )
+        .claim(&c6)
+        .bundle_bytes(compact(&b6))
+        .st(UN, Some("CHAIN_BROKEN"))
+        .l("audit_bundle.entries", "failed")
+        .bc(&["BUNDLE_MALFORMED"]),
     );
 }
 
