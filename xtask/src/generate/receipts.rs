@@ -1950,6 +1950,29 @@ fn manifests(out: &mut Out) {
             "crit outside the protected header is malformed",
         ),
     );
+    // Two NaN keys are one key twice: every NaN is the same map key.
+    out.add(
+        man_fail(
+            man(
+                17,
+                "COSE_Sign1 manifest whose unprotected header has two NaN keys",
+                &["cose", "cbor", "duplicate"],
+                &good,
+                &cmcp_testkit::cose_manifest_with_unprotected(
+                    &manifest_doc("2099-12-31T23:59:59Z"),
+                    &mk,
+                    &[0xa2, 0xf9, 0x7e, 0x00, 0x00, 0xf9, 0x7e, 0x00, 0x01],
+                ),
+            ),
+            "Agent Manifest SDK verification failed: COSE object is not valid CBOR: CBOR map at \
+             byte 110 has a duplicate key",
+        )
+        .div(
+            "RFC 8949 §5.6",
+            "crash on COSE bytes (Q4)",
+            "map keys that are the same value are a duplicate, NaN included",
+        ),
+    );
     let _ = NOW;
 }
 

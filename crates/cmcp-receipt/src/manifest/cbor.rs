@@ -1,6 +1,8 @@
 //! A small, bounds-checked CBOR (RFC 8949) reader: definite lengths only,
 //! nesting and size capped, duplicate map keys refused, text must be UTF-8.
 
+use std::collections::HashSet;
+
 /// Maximum nesting of arrays, maps and tags.
 pub const MAX_DEPTH: usize = 16;
 /// Maximum number of items in one array or map.
@@ -184,10 +186,16 @@ impl Reader<'_> {
                     return Err(CborError::TooLong(at));
                 }
                 let mut m: Vec<(Item, Item)> = Vec::new();
+                // Keys are compared through a canonical byte form in a hash set,
+                // so a map of 4096 keys costs 4096 lookups, not 8 million
+                // pairwise comparisons.
+                let mut seen: HashSet<Vec<u8>> = HashSet::new();
                 for _ in 0..n {
                     let k = self.item(inner)?;
                     let v = self.item(inner)?;
-                    if m.iter().any(|(x, _)| *x == k) {
+                    let mut fp = Vec::new();
+                    key_form(&k, &mut fp);
+                    if !seen.insert(fp) {
                         return Err(CborError::DuplicateKey(at));
                     }
                     m.push((k, v));
@@ -196,6 +204,71 @@ impl Reader<'_> {
             }
             _ => Item::Tag(n, Box::new(self.item(inner)?)),
         })
+    }
+}
+
+/// Writes the form two map keys share exactly when they are the same value:
+/// a variant byte, then lengths and contents. Floats compare by value (`0.0`
+/// and `-0.0` are one key, as are a half and a double of the same number), and
+/// every NaN is one key, so two NaN keys are a duplicate.
+fn key_form(item: &Item, out: &mut Vec<u8>) {
+    fn len(n: usize, out: &mut Vec<u8>) {
+        out.extend_from_slice(&u64::try_from(n).unwrap_or(u64::MAX).to_le_bytes());
+    }
+    match item {
+        Item::Uint(n) => {
+            out.push(0);
+            out.extend_from_slice(&n.to_le_bytes());
+        }
+        Item::Nint(n) => {
+            out.push(1);
+            out.extend_from_slice(&n.to_le_bytes());
+        }
+        Item::Bytes(b) => {
+            out.push(2);
+            len(b.len(), out);
+            out.extend_from_slice(b);
+        }
+        Item::Text(t) => {
+            out.push(3);
+            len(t.len(), out);
+            out.extend_from_slice(t.as_bytes());
+        }
+        Item::Array(a) => {
+            out.push(4);
+            len(a.len(), out);
+            for x in a {
+                key_form(x, out);
+            }
+        }
+        Item::Map(m) => {
+            out.push(5);
+            len(m.len(), out);
+            for (k, v) in m {
+                key_form(k, out);
+                key_form(v, out);
+            }
+        }
+        Item::Tag(t, x) => {
+            out.push(6);
+            out.extend_from_slice(&t.to_le_bytes());
+            key_form(x, out);
+        }
+        Item::Bool(b) => out.extend_from_slice(&[7, u8::from(*b)]),
+        Item::Null => out.push(8),
+        Item::Undefined => out.push(9),
+        Item::Simple(v) => out.extend_from_slice(&[10, *v]),
+        Item::Float(f) => {
+            out.push(11);
+            let bits = if f.is_nan() {
+                f64::NAN.to_bits()
+            } else if *f == 0.0 {
+                0.0f64.to_bits()
+            } else {
+                f.to_bits()
+            };
+            out.extend_from_slice(&bits.to_le_bytes());
+        }
     }
 }
 

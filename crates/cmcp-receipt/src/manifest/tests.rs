@@ -374,6 +374,58 @@ fn cbor_integers_and_halves_at_the_edges() {
 }
 
 #[test]
+fn cbor_duplicate_keys_are_equal_values() {
+    let dup = |body: &[u8]| {
+        let mut b = vec![0xa2];
+        b.extend_from_slice(body);
+        cbor::decode(&b)
+    };
+    // Same value in other spellings: the error names the map's offset, 0.
+    for body in [
+        &[0x01, 0x00, 0x18, 0x01, 0x00][..], // 1 and 1 in a 1-byte argument
+        &[0xf9, 0x00, 0x00, 0x00, 0xf9, 0x80, 0x00, 0x00], // 0.0 and -0.0
+        &[
+            0xf9, 0x3c, 0x00, 0x00, 0xfb, 0x3f, 0xf0, 0, 0, 0, 0, 0, 0, 0x00,
+        ], // half and double 1.0
+        &[0xf9, 0x7e, 0x00, 0x00, 0xfa, 0x7f, 0xc0, 0x00, 0x01, 0x00], // two NaNs
+        &[0x82, 0x01, 0x61, 0x61, 0x00, 0x82, 0x01, 0x61, 0x61, 0x00], // [1, "a"] twice
+        &[0xa1, 0x01, 0x02, 0x00, 0xa1, 0x01, 0x02, 0x00], // {1: 2} twice
+        &[0xc1, 0x01, 0x00, 0xc1, 0x01, 0x00], // tag 1 (1) twice
+    ] {
+        assert_eq!(
+            dup(body),
+            Err(cbor::CborError::DuplicateKey(0)),
+            "{body:02x?}"
+        );
+    }
+    // Different values that share bytes or a number are distinct keys.
+    for body in [
+        &[0x41, 0x61, 0x00, 0x61, 0x61, 0x00][..], // h'61' and "a"
+        &[0x01, 0x00, 0xf9, 0x3c, 0x00, 0x00],     // 1 and 1.0
+        &[0x00, 0x00, 0x20, 0x00],                 // 0 and -1
+        &[0xc1, 0x01, 0x00, 0xc2, 0x01, 0x00],     // tag 1 (1) and tag 2 (1)
+        &[0x82, 0x01, 0x02, 0x00, 0x82, 0x02, 0x01, 0x00], // [1, 2] and [2, 1]
+        &[0xf4, 0x00, 0xf6, 0x00],                 // false and null
+    ] {
+        assert!(
+            matches!(dup(body), Ok(cbor::Item::Map(m)) if m.len() == 2),
+            "{body:02x?}"
+        );
+    }
+    // A full map of distinct keys decodes; a duplicate as the last of 4096 is found.
+    let mut full = vec![0xb9, 0x10, 0x00];
+    for i in 0u16..4096 {
+        full.push(0x19);
+        full.extend_from_slice(&i.to_be_bytes());
+        full.push(0xf6);
+    }
+    assert!(matches!(cbor::decode(&full), Ok(cbor::Item::Map(m)) if m.len() == 4096));
+    let last = full.len() - 4;
+    full[last + 1..last + 3].copy_from_slice(&7u16.to_be_bytes());
+    assert_eq!(cbor::decode(&full), Err(cbor::CborError::DuplicateKey(0)));
+}
+
+#[test]
 fn v01_manifest_strings_must_be_nfc() {
     let k = key(2);
     let ks = keys(&k);
