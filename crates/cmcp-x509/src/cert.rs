@@ -1,5 +1,6 @@
 //! Parsed certificates.
 
+use std::collections::BTreeSet;
 use std::ops::Range;
 
 use der::asn1::ObjectIdentifier;
@@ -161,7 +162,8 @@ impl Certificate {
         }
         let subject_der = t.subject().to_der().map_err(X509Error::der)?;
         let issuer_der = t.issuer().to_der().map_err(X509Error::der)?;
-        let mut seen: Vec<&ObjectIdentifier> = Vec::new();
+        // A set: a certificate may carry thousands of extensions within its cap.
+        let mut seen: BTreeSet<&ObjectIdentifier> = BTreeSet::new();
         let mut basic = None;
         let mut key_usage = None;
         let mut eku = Vec::new();
@@ -170,10 +172,9 @@ impl Certificate {
                 oid: e.extn_id.to_string(),
                 reason,
             };
-            if seen.contains(&&e.extn_id) {
+            if !seen.insert(&e.extn_id) {
                 return Err(ext_err("duplicate extension".to_owned()));
             }
-            seen.push(&e.extn_id);
             let v = e.extn_value.as_bytes();
             if e.extn_id == OID_BASIC_CONSTRAINTS {
                 basic = Some(BasicConstraints::from_der(v).map_err(|x| ext_err(x.to_string()))?);
