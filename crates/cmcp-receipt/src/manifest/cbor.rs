@@ -207,67 +207,56 @@ impl Reader<'_> {
     }
 }
 
-/// Writes the form two map keys share exactly when they are the same value:
-/// a variant byte, then lengths and contents. Floats compare by value (`0.0`
-/// and `-0.0` are one key, as are a half and a double of the same number), and
-/// every NaN is one key, so two NaN keys are a duplicate.
+/// Writes a key's preferred-form CBOR encoding (through [`head`]), which two
+/// map keys share exactly when they are the same value. Floats are written as
+/// doubles by value (`0.0` and `-0.0` are one key, as are a half and a double
+/// of the same number) and every NaN as one NaN, so two NaN keys are a
+/// duplicate; other simple values always take their two-byte form.
 fn key_form(item: &Item, out: &mut Vec<u8>) {
-    fn len(n: usize, out: &mut Vec<u8>) {
-        out.extend_from_slice(&u64::try_from(n).unwrap_or(u64::MAX).to_le_bytes());
-    }
+    let len = |n: usize| u64::try_from(n).unwrap_or(u64::MAX);
     match item {
-        Item::Uint(n) => {
-            out.push(0);
-            out.extend_from_slice(&n.to_le_bytes());
-        }
-        Item::Nint(n) => {
-            out.push(1);
-            out.extend_from_slice(&n.to_le_bytes());
-        }
+        Item::Uint(n) => head(0, *n, out),
+        Item::Nint(n) => head(1, *n, out),
         Item::Bytes(b) => {
-            out.push(2);
-            len(b.len(), out);
+            head(2, len(b.len()), out);
             out.extend_from_slice(b);
         }
         Item::Text(t) => {
-            out.push(3);
-            len(t.len(), out);
+            head(3, len(t.len()), out);
             out.extend_from_slice(t.as_bytes());
         }
         Item::Array(a) => {
-            out.push(4);
-            len(a.len(), out);
+            head(4, len(a.len()), out);
             for x in a {
                 key_form(x, out);
             }
         }
         Item::Map(m) => {
-            out.push(5);
-            len(m.len(), out);
+            head(5, len(m.len()), out);
             for (k, v) in m {
                 key_form(k, out);
                 key_form(v, out);
             }
         }
         Item::Tag(t, x) => {
-            out.push(6);
-            out.extend_from_slice(&t.to_le_bytes());
+            head(6, *t, out);
             key_form(x, out);
         }
-        Item::Bool(b) => out.extend_from_slice(&[7, u8::from(*b)]),
-        Item::Null => out.push(8),
-        Item::Undefined => out.push(9),
-        Item::Simple(v) => out.extend_from_slice(&[10, *v]),
+        Item::Bool(false) => out.push(0xf4),
+        Item::Bool(true) => out.push(0xf5),
+        Item::Null => out.push(0xf6),
+        Item::Undefined => out.push(0xf7),
+        Item::Simple(v) => out.extend_from_slice(&[0xf8, *v]),
         Item::Float(f) => {
-            out.push(11);
-            let bits = if f.is_nan() {
-                f64::NAN.to_bits()
+            let f = if f.is_nan() {
+                f64::NAN
             } else if *f == 0.0 {
-                0.0f64.to_bits()
+                0.0
             } else {
-                f.to_bits()
+                *f
             };
-            out.extend_from_slice(&bits.to_le_bytes());
+            out.push(0xfb);
+            out.extend_from_slice(&f.to_bits().to_be_bytes());
         }
     }
 }

@@ -406,6 +406,7 @@ fn cbor_duplicate_keys_are_equal_values() {
         &[0xc1, 0x01, 0x00, 0xc2, 0x01, 0x00],     // tag 1 (1) and tag 2 (1)
         &[0x82, 0x01, 0x02, 0x00, 0x82, 0x02, 0x01, 0x00], // [1, 2] and [2, 1]
         &[0xf4, 0x00, 0xf6, 0x00],                 // false and null
+        &[0xf4, 0x00, 0xf8, 0x14, 0x00],           // false and simple(20)
     ] {
         assert!(
             matches!(dup(body), Ok(cbor::Item::Map(m)) if m.len() == 2),
