@@ -191,6 +191,14 @@ fn write_out(out: &mut impl Write, bytes: &[u8]) -> Result<(), String> {
     out.write_all(bytes).or_else(|e| write_failed(&e))
 }
 
+/// Appends to `buf` up to the next newline or [`MAX_LINE`] bytes, whichever
+/// comes first; the count read, 0 at the end of the input.
+fn read_piece(input: &mut dyn BufRead, buf: &mut Vec<u8>) -> Result<usize, String> {
+    std::io::Read::take(input, MAX_LINE as u64)
+        .read_until(b'\n', buf)
+        .map_err(|e| format!("cannot read the batch input: {e}"))
+}
+
 /// One round of lines: `(line number, line)`, `None` for a line over the cap.
 type Chunk = Vec<(usize, Option<Vec<u8>>)>;
 
@@ -207,9 +215,7 @@ fn read_chunk(
     let mut held = 0usize;
     while chunk.len() < CHUNK && held < budget {
         let mut buf = Vec::new();
-        let n = std::io::Read::take(&mut *input, MAX_LINE as u64)
-            .read_until(b'\n', &mut buf)
-            .map_err(|e| format!("cannot read the batch input: {e}"))?;
+        let n = read_piece(input, &mut buf)?;
         if n == 0 {
             return Ok((chunk, true));
         }
@@ -219,9 +225,7 @@ fn read_chunk(
             // Skip the rest of the line in bounded pieces.
             loop {
                 buf.clear();
-                let n = std::io::Read::take(&mut *input, MAX_LINE as u64)
-                    .read_until(b'\n', &mut buf)
-                    .map_err(|e| format!("cannot read the batch input: {e}"))?;
+                let n = read_piece(input, &mut buf)?;
                 if n == 0 || buf.last() == Some(&b'\n') {
                     break;
                 }
