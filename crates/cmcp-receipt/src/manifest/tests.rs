@@ -413,14 +413,14 @@ fn cbor_duplicate_keys_are_equal_values() {
             "{body:02x?}"
         );
     }
-    // A full map of distinct keys decodes; a duplicate as the last of 4096 is found.
+    // A duplicate as the last of 4096 keys is found (the map without it
+    // decodes: `cbor_item_cap_is_4096_per_array_or_map`).
     let mut full = vec![0xb9, 0x10, 0x00];
     for i in 0u16..4096 {
         full.push(0x19);
         full.extend_from_slice(&i.to_be_bytes());
         full.push(0xf6);
     }
-    assert!(matches!(cbor::decode(&full), Ok(cbor::Item::Map(m)) if m.len() == 4096));
     let last = full.len() - 4;
     full[last + 1..last + 3].copy_from_slice(&7u16.to_be_bytes());
     assert_eq!(cbor::decode(&full), Err(cbor::CborError::DuplicateKey(0)));
