@@ -144,7 +144,11 @@ impl Reader<'_> {
                 22 => Item::Null,
                 23 => Item::Undefined,
                 0..=19 => Item::Simple(info),
-                24 => Item::Simple(self.byte()?),
+                // RFC 8949 §3.3: a two-byte simple value below 32 is not well-formed.
+                24 => match self.byte()? {
+                    v @ 32.. => Item::Simple(v),
+                    _ => return Err(CborError::Unsupported(at)),
+                },
                 25 => {
                     let h = u16::try_from(self.uint(2)?).map_err(|_| CborError::Unsupported(at))?;
                     Item::Float(half_to_f64(h))
@@ -211,7 +215,8 @@ impl Reader<'_> {
 /// map keys share exactly when they are the same value. Floats are written as
 /// doubles by value (`0.0` and `-0.0` are one key, as are a half and a double
 /// of the same number) and every NaN as one NaN, so two NaN keys are a
-/// duplicate; other simple values always take their two-byte form.
+/// duplicate; other simple values always take their two-byte form, and a
+/// map's entries are written in key-form order, as CBOR maps are unordered.
 fn key_form(item: &Item, out: &mut Vec<u8>) {
     let len = |n: usize| u64::try_from(n).unwrap_or(u64::MAX);
     match item {
@@ -232,10 +237,22 @@ fn key_form(item: &Item, out: &mut Vec<u8>) {
             }
         }
         Item::Map(m) => {
+            // A map is unordered: its entries are written sorted by key form,
+            // so a map key equals another written in another order.
+            let mut entries: Vec<(Vec<u8>, Vec<u8>)> = m
+                .iter()
+                .map(|(k, v)| {
+                    let (mut kf, mut vf) = (Vec::new(), Vec::new());
+                    key_form(k, &mut kf);
+                    key_form(v, &mut vf);
+                    (kf, vf)
+                })
+                .collect();
+            entries.sort_unstable();
             head(5, len(m.len()), out);
-            for (k, v) in m {
-                key_form(k, out);
-                key_form(v, out);
+            for (kf, vf) in entries {
+                out.extend_from_slice(&kf);
+                out.extend_from_slice(&vf);
             }
         }
         Item::Tag(t, x) => {
