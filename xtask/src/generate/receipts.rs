@@ -1973,6 +1973,30 @@ fn manifests(out: &mut Out) {
             "map keys that are the same value are a duplicate, NaN included",
         ),
     );
+    // A two-byte simple value below 32 is not well-formed CBOR; read as a
+    // value of its own it let `false` and an ill-formed copy be two keys.
+    out.add(
+        man_fail(
+            man(
+                18,
+                "COSE_Sign1 manifest whose unprotected header has keys false and 0xf8 0x14",
+                &["cose", "cbor", "malformed"],
+                &good,
+                &cmcp_testkit::cose_manifest_with_unprotected(
+                    &manifest_doc("2099-12-31T23:59:59Z"),
+                    &mk,
+                    &[0xa2, 0xf4, 0x00, 0xf8, 0x14, 0x01],
+                ),
+            ),
+            "Agent Manifest SDK verification failed: COSE object is not valid CBOR: unsupported \
+             or indefinite-length CBOR encoding at byte 113",
+        )
+        .div(
+            "RFC 8949 §3.3",
+            "crash on COSE bytes (Q4)",
+            "a two-byte simple value below 32 is not well-formed",
+        ),
+    );
     let _ = NOW;
 }
 
